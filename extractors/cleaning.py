@@ -1,0 +1,245 @@
+"""Clean OCR'd or converted text into the one text every later stage works on.
+
+What it does, in order, per page: repair unicode (ftfy), strip markup (``<i>``, ``**``) and
+footnote marks, set aside boilerplate lines (protective markings, letterheads, slogans, dashed
+table rules, lone footnote numbers, website banners), normalise whitespace while keeping
+tab-separated table rows as rows, then join wrapped lines into paragraphs and undo line-end
+hyphenation where the joined word is a word. Pages are then concatenated with their spans kept,
+so every offset downstream points into ``CleanText.text`` and maps back to a page.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ftfy
+
+from .records import Boilerplate, PageSpan, RawPage
+
+# --- boilerplate rules (v1) --------------------------------------------------------------------
+# Each rule is (kind, pattern matched against the whole stripped line, case-insensitively).
+BOILERPLATE_RULES_V1: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("protective_marking", r"(PROTECT|RESTRICTED|OFFICIAL(-SENSITIVE)?|UNCLASSIFIED)\s*[:\-–]?\s*"
+                               r"(INSPECTION|SENSITIVE|PERSONAL|POLICY)?"),
+        ("slogan", r"making social care better for people|better education and care"
+                   r"|raising standards,? improving lives"),
+        # Ofsted's and CSCI's address and contact block at the head of letters.
+        ("letterhead", r".{0,60}\b(Kingsway|Piccadilly Gate|Store Street|Aviation House|Alexandra House)\b"
+                       r".{0,40}\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"),
+        ("letterhead", r"(T|Tel|F|Fax)\s*:?\s*[\d ]{10,16}\s*(\S+@ofsted\.gov\.uk)?\s*(www\.ofsted\.gov\.uk)?"
+                       r"(\s*(textphone|minicom)\b.*)?"),
+        ("letterhead", r"(\S+@(ofsted|csci)\.gov\.uk\s*)?(www\.(ofsted|csci)\.(gov|org)\.uk)"),
+        ("table_rule", r"[-=_]{3,}[-=_\s\t]*"),
+        ("footnote_marker", r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}"),
+        # "• Tue. Apr 16th, 2024": a website's date banner, not the article's date.
+        ("web_banner", r"[•·\-–]\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+.{3,30}\d{4}"),
+    )
+)
+
+MARKUP_RE = re.compile(r"</?(?:i|b|u|em|strong|span|sup|sub|p|br|font)\b[^>]{0,80}>|\*\*|__(?=\w)|(?<=\w)__",
+                       re.IGNORECASE)
+SUPERSCRIPT_RE = re.compile(r"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+SPACES_RE = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u3000]+")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
+BULLET_RE = re.compile(r"^[•·◼▪■●○◦\u2022\uf0b7\uf0a7-]\s+")
+TERMINAL_RE = re.compile(r"[.!?:;][’”'\")\]]*$")
+HYPHEN_END_RE = re.compile(r"(\w+)-$")
+
+
+@dataclass(slots=True)
+class CleanText:
+    """The cleaned text of a document, its page spans and what was set aside."""
+
+    text: str
+    pages: list[PageSpan] = field(default_factory=list)
+    boilerplate: list[Boilerplate] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding a character offset (the last page for offsets past the end)."""
+        if not self.pages:
+            return None
+        index = bisect.bisect_right([span.start for span in self.pages], offset) - 1
+        return self.pages[max(index, 0)].number
+
+
+def boilerplate_kind(line: str) -> str | None:
+    """The kind of boilerplate a whole line is, or None if it is content."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for kind, pattern in BOILERPLATE_RULES_V1:
+        if pattern.fullmatch(stripped):
+            return kind
+    return None
+
+
+def normalise_line(line: str) -> str:
+    """Repairable damage inside one line: markup, footnote marks, spacing, table cells."""
+    line = CONTROL_RE.sub("", line)
+    line = MARKUP_RE.sub("", line)
+    line = SUPERSCRIPT_RE.sub("", line)
+    if "\t" in line:
+        cells = [SPACES_RE.sub(" ", cell).strip() for cell in line.split("\t")]
+        while cells and not cells[-1]:
+            cells.pop()
+        while cells and not cells[0]:
+            cells.pop(0)
+        return "\t".join(cells)
+    return SPACES_RE.sub(" ", line).strip()
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    from spellchecker import SpellChecker  # 0.3 s to load: only when a hyphen needs judging
+
+    return SpellChecker(distance=1)
+
+
+def join_hyphenated(head: str, tail: str, document_words: set[str]) -> str:
+    """Join ``head-`` + ``tail`` dropping the hyphen only where the joined word is a word."""
+    match = HYPHEN_END_RE.search(head)
+    first, rest = (tail.split(" ", 1) + [""])[:2]
+    word = match.group(1) + re.sub(r"\W+$", "", first)
+    joined_lower = word.lower()
+    if joined_lower in document_words or (
+        f"{match.group(1)}-{first}".lower() not in document_words and joined_lower in _dictionary()
+    ):
+        return head[:-1] + tail
+    return head + tail
+
+
+def _starts_continuation(line: str) -> bool:
+    return bool(line) and (line[0].islower() or line[0] in ",;)")
+
+
+def _ends_sentence(line: str) -> bool:
+    return bool(TERMINAL_RE.search(line))
+
+
+def join_block_lines(lines: list[str], *, wrap_width: int | None, document_words: set[str]) -> list[str]:
+    """Join the lines of one block into paragraphs.
+
+    ``wrap_width`` is the page's typical full line length for text laid out in columns (PDF
+    pages): a line that long is a wrapped line. For converted text, lines are already
+    paragraphs and only an obvious continuation (next line starts in lower case, or the line
+    ends in a hyphen) is joined.
+    """
+    out: list[str] = []
+    for line in lines:
+        if not out:
+            out.append(line)
+            continue
+        prev = out[-1]
+        if "\t" in prev or "\t" in line or BULLET_RE.match(line):
+            out.append(line)
+            continue
+        wrapped = _starts_continuation(line) or (
+            wrap_width is not None and len(prev) >= 0.6 * wrap_width and not _ends_sentence(prev)
+        )
+        if HYPHEN_END_RE.search(prev) and line[:1].isalpha() and (wrapped or line[0].islower()):
+            out[-1] = join_hyphenated(prev, line, document_words)
+        elif wrapped:
+            out[-1] = prev + " " + line
+        else:
+            out.append(line)
+    return out
+
+
+def _typical_width(lines: list[str]) -> int | None:
+    lengths = sorted(len(line) for line in lines if line)
+    if len(lengths) < 4:
+        return None
+    return lengths[int(len(lengths) * 0.9) - 1]
+
+
+def clean_page_lines(page: RawPage, *, document_words: set[str], layout: bool,
+                     boilerplate: list[Boilerplate]) -> list[str]:
+    """Clean one page into paragraphs; a paragraph may keep short lines joined by ``\\n``."""
+    text = ftfy.fix_text(page.text, uncurl_quotes=False, fix_latin_ligatures=True)
+    blocks: list[list[str]] = [[]]
+    for raw_line in text.split("\n"):
+        kind = boilerplate_kind(MARKUP_RE.sub("", raw_line))
+        if kind:
+            boilerplate.append(Boilerplate(kind=kind, text=raw_line.strip(), page=page.number))
+            continue
+        line = normalise_line(BULLET_RE.sub("", raw_line.strip()) if not layout else raw_line)
+        if not line:
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append(line)
+    width = _typical_width([line for block in blocks for line in block]) if layout else None
+    paragraphs: list[str] = []
+    for block in blocks:
+        if not block:
+            continue
+        for para in _group_lines(join_block_lines(block, wrap_width=width, document_words=document_words),
+                                 layout=layout):
+            paragraphs = _append_paragraph(paragraphs, para, document_words)
+    return paragraphs
+
+
+def _group_lines(lines: list[str], *, layout: bool) -> list[str]:
+    """Lines left unjoined inside one block: a PDF's are paragraphs; a text file's stay together."""
+    if layout:
+        return lines
+    return ["\n".join(lines)]
+
+
+def _append_paragraph(paragraphs: list[str], para: str, document_words: set[str]) -> list[str]:
+    """Append, joining a paragraph split by a page break or blank lines mid-sentence."""
+    if paragraphs:
+        prev = paragraphs[-1]
+        if "\t" not in prev and "\t" not in para and not _ends_sentence(prev) and _starts_continuation(para):
+            if HYPHEN_END_RE.search(prev):
+                paragraphs[-1] = join_hyphenated(prev, para, document_words)
+            else:
+                paragraphs[-1] = prev + " " + para
+            return paragraphs
+    paragraphs.append(para)
+    return paragraphs
+
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+def _document_words(pages: list[RawPage]) -> set[str]:
+    """Words of the document as printed mid-line: evidence for how a hyphenated word is spelt."""
+    words: set[str] = set()
+    for page in pages:
+        for line in page.text.split("\n"):
+            words.update(w.lower() for w in WORD_RE.findall(line[:-1] if line.endswith("-") else line))
+    return words
+
+
+def clean_pages(pages: list[RawPage], *, layout: bool = False) -> CleanText:
+    """Clean a document's pages into one text with page spans and the boilerplate set aside.
+
+    ``layout`` is true for pages read from a PDF text layer or OCR, whose lines are wrapped at
+    the page width; false for converted text, whose lines are already paragraphs.
+    """
+    document_words = _document_words(pages)
+    boilerplate: list[Boilerplate] = []
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    offset = 0
+    for page in pages:
+        paragraphs = clean_page_lines(page, document_words=document_words, layout=layout,
+                                      boilerplate=boilerplate)
+        page_text = "\n\n".join(paragraphs)
+        if parts and page_text:
+            # A sentence running on from the previous page joins it; otherwise a paragraph break.
+            joiner = " " if (not _ends_sentence(parts[-1]) and _starts_continuation(page_text)) else "\n\n"
+            parts.append(joiner)
+            offset += len(joiner)
+        start = offset
+        parts.append(page_text)
+        offset += len(page_text)
+        spans.append(PageSpan(number=page.number, start=start, end=offset, route=page.route,
+                              ocr_confidence=page.ocr_confidence))
+    text = "".join(parts)
+    return CleanText(text=text, pages=spans, boilerplate=boilerplate)

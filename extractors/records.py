@@ -1,0 +1,130 @@
+"""The records the extractors produce: one ``DocumentResult`` per input file.
+
+Offsets (``start``/``end``) are character offsets into ``DocumentResult.clean_text``; ``page`` is
+the 1-based page the offset falls on (always 1 for a plain-text file).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class RawPage:
+    """One page as read from the file, before cleaning."""
+
+    number: int
+    text: str
+    route: str = "text"  # "text" (text layer or .txt file) or "ocr"
+    ocr_confidence: float | None = None  # mean tesseract word confidence, 0-100
+
+
+@dataclass(slots=True)
+class PageSpan:
+    """Where a page's cleaned text lies in the document's clean text."""
+
+    number: int
+    start: int
+    end: int
+    route: str = "text"
+    ocr_confidence: float | None = None
+
+
+@dataclass(slots=True)
+class Boilerplate:
+    """A line removed by cleaning (letterhead, protective marking, running header...)."""
+
+    kind: str
+    text: str
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class LocalAuthorityMatch:
+    name: str
+    gss_code: str
+    dfe_la_code: str
+    match_score: float
+    official_name: str | None = None
+    region: str | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    label: str
+    heading: str | None
+    start: int
+    end: int
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class Judgement:
+    area: str
+    label: str  # as written
+    scale: str  # apa_1to4 | rating_1to4 | ofsted_4point
+    grade: int | None
+    score: int
+    year: int | None
+    local_authority: str | None
+    evidence: str  # table | prose
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    la_gss_code: str | None = None
+    framework: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    label: str
+    text: str
+    start: int
+    end: int
+    kb_id: str | None = None
+    page: int | None = None
+    normalized: str | None = None  # e.g. ISO date for a complete DATE
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    title: str | None = None
+    role: str | None = None
+    variants: list[str] = field(default_factory=list)
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    path: str
+    doc_id: str
+    error: str | None = None
+    doc_type: str | None = None
+    framework: str | None = None
+    local_authority: LocalAuthorityMatch | None = None
+    document_date: str | None = None  # ISO date
+    year: int | None = None
+    inspection_start: str | None = None
+    inspection_end: str | None = None
+    published: str | None = None
+    lead_inspector: str | None = None
+    judgements: list[Judgement] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    clean_text: str = ""
+    pages: list[PageSpan] = field(default_factory=list)
+    boilerplate: list[Boilerplate] = field(default_factory=list)
+    pipeline_version: str | None = None
+    file_size: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON Lines object (clean text and boilerplate are left out)."""
+        data = asdict(self)
+        for key in ("clean_text", "boilerplate", "file_size"):
+            data.pop(key)
+        return data
