@@ -1,0 +1,187 @@
+"""What a document is: its type, inspection framework, date and year.
+
+Rules are a decision list over cues, most specific first: a council's minutes or a news story
+restate a report's title, so their own cues (a decision record, a byline) are tested before the
+titles of reports and letters. Dates come from where each type prints its own date (a letter's
+date line, a meeting's date, a report's publication line), never from a website's banner.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil import parser as dateparser
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
+          "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+DAY_MONTH_YEAR = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+(?:19|20)\d\d"
+DATE_RE = re.compile(DAY_MONTH_YEAR, re.IGNORECASE)
+YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+HEAD_CHARS = 2500  # where titles, letter dates and addresses are printed
+
+
+def _cue(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# doc_type rules v1: (doc_type, where to look, cue). First match wins.
+DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("council_minutes", "all", _cue(r"\brecord of (the )?decision\b", r"\bRESOLVED\b(?= that)",
+                                    r"\bminutes of (the|a) .{0,40}meeting\b", r"\bcall[- ]in must be\b",
+                                    r"\b(cabinet|committee|council) meeting\b.{0,20}\d")),
+    ("press_release", "head", _cue(r"\bpress release\b", r"\bmedia release\b", r"\bnotes to editors\b")),
+    ("news_article", "all", _cue(r"\bin a report published today\b", r"^by [a-z]+\s*$", r"\bsaid: [“\"]",
+                                 r"\b(councillor|cllr) [A-Z][a-z]+ [A-Z][a-z]+, said\b")),
+    ("focused_visit", "head", _cue(r"\bfocused visit\b")),
+    ("monitoring_visit", "head", _cue(r"\bmonitoring visit\b")),
+    ("inspection_report", "head", _cue(
+        r"\binspection of services for children in need of help and protection",
+        r"\binspection of .{0,60}local authority children.s services\b",
+        r"\binspection of (safeguarding and )?looked after children services\b",
+        r"\binspection of safeguarding and looked after children\b",
+        r"\breview of the effectiveness of the local safeguarding children board\b",
+        r"\bsafeguarding and looked after children services\b")),
+    ("apa_letter", "head", _cue(r"\bannual performance assessment\b")),
+    ("annual_rating_letter", "head", _cue(r"\bchildren.s services (annual )?rating\b",
+                                          r"\brating of children.s services\b")),
+)
+
+FRAMEWORK_BY_DOC_TYPE = {"apa_letter": "apa", "annual_rating_letter": "annual_rating"}
+
+# Cues for the framework a report, minute or story is about, most specific first.
+FRAMEWORK_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ilacs", _cue(r"\bILACS\b", r"\binspecting local authority children.s services\b",
+                   r"\binspection of .{0,60}local authority children.s services\b",
+                   r"\bimpact of leaders on social work practice\b")),
+    ("sif", _cue(r"\bsingle inspection framework\b",
+                 r"\binspection of services for children in need of help and protection",
+                 r"\breview of the effectiveness of the local safeguarding children board\b")),
+    ("safeguarding_lac", _cue(r"\b(inspection of )?(safeguarding and )?looked after children services\b")),
+    ("annual_rating", _cue(r"\bannual (performance )?rating\b", r"\bchildren.s services rating\b")),
+    ("apa", _cue(r"\bannual performance assessment\b")),
+)
+
+DATE_LINE_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("published", re.compile(rf"\b(?:report )?published:?\s*(?:on\s+)?({DAY_MONTH_YEAR})", re.IGNORECASE)),
+    ("meeting", re.compile(rf"\bmeeting\b[\s.:…-]*((?:\w+day,?\s+)?{DAY_MONTH_YEAR})", re.IGNORECASE)),
+    ("date_of_decision", re.compile(rf"\bdate of decision:?\s*({DAY_MONTH_YEAR})", re.IGNORECASE)),
+)
+
+
+@dataclass(slots=True)
+class Classification:
+    doc_type: str
+    framework: str | None
+    document_date: date | None
+    year: int | None
+
+
+def parse_date(text: str) -> date | None:
+    """A complete day-month-year date, or None."""
+    try:
+        return dateparser.parse(text, dayfirst=True, fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def classify_doc_type(text: str) -> str:
+    """The document's type from the first rule whose cue it has."""
+    head = text[:HEAD_CHARS]
+    for doc_type, scope, cue in DOC_TYPE_RULES_V1:
+        if cue.search(head if scope == "head" else text):
+            return doc_type
+    return "other"
+
+
+def classify_framework(text: str, doc_type: str, year: int | None) -> str | None:
+    """The inspection framework a document is (or is about)."""
+    if doc_type in FRAMEWORK_BY_DOC_TYPE:
+        return FRAMEWORK_BY_DOC_TYPE[doc_type]
+    if doc_type == "other":
+        return None
+    head = text[:HEAD_CHARS]
+    for scope in (head, text):
+        for framework, cue in FRAMEWORK_CUES_V1:
+            if cue.search(scope):
+                return framework
+    if doc_type in ("focused_visit", "monitoring_visit") and year:
+        return "ilacs" if year >= 2018 else "sif"
+    return None
+
+
+def find_document_date(text: str, doc_type: str) -> date | None:
+    """The date the document gives itself: a cue line, else a letter's first date line."""
+    for _, cue in DATE_LINE_CUES_V1:
+        match = cue.search(text)
+        if match:
+            return parse_date(match.group(1))
+    if doc_type in ("apa_letter", "annual_rating_letter", "inspection_report", "focused_visit",
+                    "monitoring_visit", "other"):
+        # A letter's date stands on a line of its own near the top.
+        for line in text[:HEAD_CHARS].split("\n"):
+            if DATE_RE.fullmatch(line.strip()):
+                return parse_date(line.strip())
+    return None
+
+
+def find_title_year(text: str) -> int | None:
+    """A year printed in the document's title lines ("2006 ANNUAL PERFORMANCE ASSESSMENT...")."""
+    for line in text[:HEAD_CHARS].split("\n"):
+        stripped = line.strip()
+        if 0 < len(stripped.split()) <= 25 and re.search(r"assessment|rating|inspection", stripped, re.I):
+            match = YEAR_RE.search(stripped)
+            if match:
+                return int(match.group())
+    return None
+
+
+def classify(text: str) -> Classification:
+    """Type, framework, date and year of one cleaned document."""
+    doc_type = classify_doc_type(text)
+    document_date = find_document_date(text, doc_type)
+    year = document_date.year if document_date else find_title_year(text)
+    framework = classify_framework(text, doc_type, year)
+    return Classification(doc_type=doc_type, framework=framework, document_date=document_date, year=year)
+
+
+DATE_RANGE_RE = re.compile(
+    rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<m1>{MONTHS})?\.?\s*(?P<y1>(?:19|20)\d\d)?\s*(?:to|-|–|and|until)\s*"
+    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{MONTHS})\.?\s+(?P<y2>(?:19|20)\d\d)", re.IGNORECASE)
+INSPECTION_DATES_RE = re.compile(r"\b(?:inspection dates?|dates? of inspection|inspection took place)\b\s*:?\s*",
+                                 re.IGNORECASE)
+LEAD_INSPECTOR_RE = re.compile(
+    r"\b(?i:lead inspector)\s*:?\s*(?P<name>(?:[A-Z][a-zA-Z'’-]+\s+){1,3}?[A-Z][a-zA-Z'’-]+)(?=\s*(?:,|\n|$|Senior|HMI|His|Her))",
+    re.MULTILINE)
+
+
+def parse_date_range(text: str) -> tuple[date, date] | None:
+    """Start and end of a printed range such as "23 May to 16 June 2016" or "11 to 22 May 2026"."""
+    match = DATE_RANGE_RE.search(text)
+    if not match:
+        return None
+    end = parse_date(f"{match['d2']} {match['m2']} {match['y2']}")
+    start = parse_date(f"{match['d1']} {match['m1'] or match['m2']} {match['y1'] or match['y2']}")
+    if not start or not end:
+        return None
+    if start > end and not match["y1"]:
+        start = start.replace(year=start.year - 1)
+    return start, end
+
+
+def find_report_metadata(text: str) -> dict[str, str]:
+    """Inspection start and end, publication date and lead inspector as a report prints them."""
+    head = text[:HEAD_CHARS]
+    found: dict[str, str] = {}
+    cue = INSPECTION_DATES_RE.search(head)
+    span = parse_date_range(head[cue.end(): cue.end() + 80]) if cue else parse_date_range(head)
+    if span:
+        found["inspection_start"], found["inspection_end"] = span[0].isoformat(), span[1].isoformat()
+    published = DATE_LINE_CUES_V1[0][1].search(head)
+    if published and (day := parse_date(published.group(1))):
+        found["published"] = day.isoformat()
+    lead = LEAD_INSPECTOR_RE.search(text)
+    if lead:
+        found["lead_inspector"] = " ".join(lead.group("name").split())
+    return found

@@ -1,0 +1,121 @@
+"""Split a cleaned document into sections and give each a canonical label.
+
+A heading is a short line of its own (no closing full stop, no table cells) whose normalised
+words match the heading vocabulary (``patterns/sections_v1.jsonl``) closely enough to survive
+OCR damage, case and punctuation. Numbering ("2.", "3.1") and a trailing grade (ILACS headings
+such as "... help and protection: good") are ignored for matching. Text before the first heading
+is the ``preamble``; a document with no headings at all gets one section for its body, labelled
+after its type (a rating letter's body is the ``rating`` summary).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from .records import Section
+from .vocab import load_vocabulary
+
+MATCH_THRESHOLD = 88
+MAX_HEADING_WORDS = 22
+NUMBERING_RE = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
+GRADE_SUFFIX_RE = re.compile(r"\s*[:–-]\s*(outstanding|good|requires improvement( to be good)?|inadequate|adequate)\s*$",
+                             re.IGNORECASE)
+BODY_LABEL_BY_DOC_TYPE = {
+    "annual_rating_letter": "rating",
+    "council_minutes": "decision_record",
+    "news_article": "article",
+    "press_release": "article",
+}
+
+
+def normalise_heading(text: str) -> str:
+    """Lower-case words only: what two spellings of one heading have in common."""
+    text = text.replace("’", "'").replace("‘", "'").lower()
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    return " ".join(text.replace("'", "").split())
+
+
+@lru_cache(maxsize=1)
+def _heading_index() -> tuple[list[str], list[str]]:
+    choices: list[str] = []
+    labels: list[str] = []
+    for row in load_vocabulary("sections"):
+        for heading in row["headings"]:
+            choices.append(normalise_heading(heading))
+            labels.append(row["label"])
+    return choices, labels
+
+
+@dataclass(slots=True)
+class HeadingMatch:
+    label: str
+    heading: str
+    start: int
+    end: int
+    score: float
+
+
+def classify_heading(line: str) -> tuple[str, float] | None:
+    """The canonical label of a heading line and the match score, or None if it is not one."""
+    stripped = line.strip()
+    if not stripped or "\t" in stripped or len(stripped.split()) > MAX_HEADING_WORDS:
+        return None
+    if stripped.endswith((".", ",", ";")) and not stripped.endswith("etc."):
+        return None
+    if not (stripped[0].isupper() or stripped[0].isdigit()):
+        return None
+    core = GRADE_SUFFIX_RE.sub("", NUMBERING_RE.sub("", stripped)).rstrip("?:")
+    key = normalise_heading(core)
+    if not key:
+        return None
+    choices, labels = _heading_index()
+    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD)
+    if best is None:
+        return None
+    _, score, index = best
+    return labels[index], float(score)
+
+
+def find_headings(text: str) -> list[HeadingMatch]:
+    """Every heading line in the text, in order."""
+    headings = []
+    offset = 0
+    for line in text.split("\n"):
+        match = classify_heading(line)
+        if match:
+            start = offset + (len(line) - len(line.lstrip()))
+            headings.append(HeadingMatch(match[0], line.strip(), start, start + len(line.strip()), match[1]))
+        offset += len(line) + 1
+    return headings
+
+
+def split_sections(text: str, doc_type: str | None = None) -> list[Section]:
+    """Sections of a cleaned text: the preamble, then one per heading up to the next heading."""
+    body_start = len(text) - len(text.lstrip())
+    body_end = len(text.rstrip())
+    if body_end <= body_start:
+        return []
+    headings = find_headings(text)
+    if not headings:
+        label = BODY_LABEL_BY_DOC_TYPE.get(doc_type or "", "body")
+        return [Section(label=label, heading=None, start=body_start, end=body_end)]
+    sections = []
+    if text[body_start:headings[0].start].strip():
+        sections.append(Section(label="preamble", heading=None, start=body_start,
+                                end=len(text[:headings[0].start].rstrip())))
+    for current, following in zip(headings, headings[1:] + [None]):
+        end = following.start if following else body_end
+        sections.append(Section(label=current.label, heading=current.heading, start=current.start,
+                                end=len(text[:end].rstrip())))
+    return sections
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The section holding a character offset."""
+    for section in sections:
+        if section.start <= offset < max(section.end, section.start + 1):
+            return section
+    return None

@@ -1,0 +1,55 @@
+"""Versioned rule vocabularies (``extractors/patterns/*_v1.jsonl``), validated on load."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+class PatternFileError(ValueError):
+    """A rule file is malformed: the message names the file, the line and what is wrong."""
+
+
+# For each vocabulary: the keys every line must have and their types.
+SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "sections": {"label": str, "headings": list},
+    "areas": {"area": str, "phrases": list},
+    "grades": {"phrase": str, "score": int, "family": str},
+}
+
+
+def parse_vocabulary(kind: str, lines: list[str], source: str) -> list[dict[str, Any]]:
+    """Parse and validate the JSONL lines of one vocabulary."""
+    schema = SCHEMAS[kind]
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PatternFileError(f"{source}:{number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise PatternFileError(f"{source}:{number}: expected an object, got {type(row).__name__}")
+        for key, expected in schema.items():
+            if key not in row:
+                raise PatternFileError(f"{source}:{number}: missing key {key!r}")
+            if not isinstance(row[key], expected) or isinstance(row[key], bool):
+                raise PatternFileError(f"{source}:{number}: {key!r} must be {expected.__name__}")
+            if isinstance(row[key], list) and not all(isinstance(x, str) and x.strip() for x in row[key]):
+                raise PatternFileError(f"{source}:{number}: {key!r} must be a list of non-empty strings")
+        if kind == "grades" and not 1 <= row["score"] <= 4:
+            raise PatternFileError(f"{source}:{number}: score must be 1-4, got {row['score']}")
+        rows.append(row)
+    if not rows:
+        raise PatternFileError(f"{source}: no patterns")
+    return rows
+
+
+@lru_cache(maxsize=None)
+def load_vocabulary(kind: str, version: str = "v1") -> tuple[dict[str, Any], ...]:
+    """Load ``patterns/{kind}_{version}.jsonl`` from the package."""
+    name = f"{kind}_{version}.jsonl"
+    text = resources.files("extractors").joinpath("patterns", name).read_text(encoding="utf-8")
+    return tuple(parse_vocabulary(kind, text.splitlines(), name))

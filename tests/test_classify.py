@@ -1,0 +1,55 @@
+"""Document type, framework and date rules: good and bad examples per rule."""
+from datetime import date
+
+import pytest
+
+from extractors.classify import classify, classify_doc_type, find_report_metadata, parse_date_range
+
+
+@pytest.mark.parametrize("text, doc_type", [
+    ("1 November 2006\n\nDear Mrs Baxter\n\n2006 ANNUAL PERFORMANCE ASSESSMENT OF SERVICES", "apa_letter"),
+    ("9 December 2009\n\nChildren's services annual rating\n\nThe rating is ...", "annual_rating_letter"),
+    ("Provisional rating of children's services 2009\n\nChildren's services rating\tPerforms well", "annual_rating_letter"),
+    ("CABINET\n\nCabinet Meeting .....17th December 2009\n\n2. Record of the Decision\n\nThe 2009 annual performance assessment ...", "council_minutes"),
+    ("Council news\n\nIn a report published today (August 5) inspectors awarded the Council ...", "news_article"),
+    ("PRESS RELEASE\n\nOfsted rates council good", "press_release"),
+    ("Inspection of Lancashire local authority children’s services\nInspection dates: 11 to 22 May 2026", "inspection_report"),
+    ("Stockton-on-Tees Borough Council\nInspection of services for children in need of help and protection, children looked after and care leavers", "inspection_report"),
+    ("Focused visit to Leeds local authority children’s services", "focused_visit"),
+    ("Monitoring visit of Birmingham children’s services", "monitoring_visit"),
+    ("Minutes? No. A recipe for scones: flour, butter, milk.", "other"),
+    ("", "other"),
+])
+def test_doc_type(text, doc_type):
+    assert classify_doc_type(text) == doc_type
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1 November 2006\n\nDear Mrs Baxter\n\n2006 ANNUAL PERFORMANCE ASSESSMENT", ("apa", date(2006, 11, 1), 2006)),
+    ("Provisional rating of children's services 2009\n\nChildren's services rating\tPerforms well", ("annual_rating", None, 2009)),
+    ("Cabinet Meeting .....17th December 2009\n\nRecord of the Decision\n\nThe 2009 Annual Performance Rating", ("annual_rating", date(2009, 12, 17), 2009)),
+    # a website's banner date is not the article's date
+    ("Tue. Apr 16th, 2024\n\nIn a report published today (August 5) ... under Ofsted’s single inspection framework.", ("sif", None, None)),
+    ("Stockton-on-Tees Borough Council\nInspection of services for children in need of help and protection\nReport published: 5 August 2016", ("sif", date(2016, 8, 5), 2016)),
+])
+def test_framework_date_and_year(text, expected):
+    result = classify(text)
+    assert (result.framework, result.document_date, result.year) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("23 May to 16 June 2016", (date(2016, 5, 23), date(2016, 6, 16))),
+    ("11 to 22 May 2026", (date(2026, 5, 11), date(2026, 5, 22))),
+    ("18 Feb 2014 - 12 March 2014", (date(2014, 2, 18), date(2014, 3, 12))),
+    ("23 June - 16 July 2015", (date(2015, 6, 23), date(2015, 7, 16))),
+    ("no dates here", None),
+])
+def test_date_ranges(text, expected):
+    assert parse_date_range(text) == expected
+
+
+def test_report_metadata():
+    text = ("Inspection of Lancashire local authority children’s services\nInspection dates: 11 to 22 May 2026\n"
+            "Lead inspector: Rachel Fairhurst, His Majesty’s Inspector\n")
+    assert find_report_metadata(text) == {"inspection_start": "2026-05-11", "inspection_end": "2026-05-22",
+                                          "lead_inspector": "Rachel Fairhurst"}
