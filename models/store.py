@@ -1,0 +1,663 @@
+"""The DuckDB store: one database file holding documents, their extracted rows, runs and failures.
+
+Writes go through Arrow tables (``INSERT INTO t (cols) SELECT cols FROM arrow_view``), one
+transaction per batch. DuckDB allows a single writer process at a time; analysts open the file
+with ``read_only=True``.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+
+from models.errors import DatabaseLocked, DatabaseNotFound, SchemaVersionError
+from models.schema import (
+    DOCUMENT_TABLES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    TABLES,
+    arrow_schema,
+    ddl,
+)
+
+if TYPE_CHECKING:  # records are only read here, by attribute: no runtime dependency
+    from extractors.records import DocumentResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB_PATH = "data/processed/ofsted.duckdb"
+# The council register shipped with the extractors (models/ and extractors/ are sibling packages).
+REGISTER_CSV = Path(__file__).resolve().parents[1] / "extractors" / "data" / "local_authorities.csv"
+
+_REGISTER_COLUMNS = TABLES["local_authorities"].column_names
+
+
+@dataclass(slots=True)
+class PlanItem:
+    """One file's fate in a run, or one stored document's (for removed)."""
+
+    path: str
+    doc_id: str
+    # new | content | pipeline_version | moved | unchanged | duplicate | removed | superseded
+    reason: str
+    stored_path: str | None = None  # where doc_id is stored now; for a duplicate, the kept path
+    stored_doc_id: str | None = None  # what is stored under path now, if another doc_id
+    stored_version: str | None = None
+
+
+@dataclass(slots=True)
+class Plan:
+    """What a run must do with the files it saw, compared with what is stored."""
+
+    new: list[PlanItem] = field(default_factory=list)
+    changed: list[PlanItem] = field(default_factory=list)
+    unchanged: list[PlanItem] = field(default_factory=list)
+    removed: list[PlanItem] = field(default_factory=list)
+    duplicates: list[PlanItem] = field(default_factory=list)
+    n_seen: int = 0
+
+    @property
+    def to_extract(self) -> list[PlanItem]:
+        """Files to extract and write: new ones, then changed ones."""
+        return self.new + self.changed
+
+    def counts(self) -> dict[str, int]:
+        """Counts named as the runs table's columns, ready for ``finish_run(**counts)``."""
+        return {
+            "n_seen": self.n_seen,
+            "n_new": len(self.new),
+            "n_changed": len(self.changed),
+            "n_unchanged": len(self.unchanged),
+            "n_removed": len(self.removed),
+            "n_duplicates": len(self.duplicates),
+        }
+
+
+@dataclass(slots=True)
+class WriteSummary:
+    """What ``write_documents`` did."""
+
+    written: int = 0  # documents stored
+    failed: int = 0  # results with error set (recorded in failures when a run_id was given)
+    skipped: int = 0  # results dropped from the batch as duplicates of another result
+    replaced: int = 0  # previously stored doc_ids whose rows were deleted
+    rows: dict[str, int] = field(default_factory=dict)  # rows inserted per table
+
+
+class Store:
+    """One DuckDB database file; use as a context manager so the file lock is released."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB_PATH, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        self.con = _connect(self.path, read_only)
+        try:
+            if read_only:
+                self._check_schema()
+            else:
+                self._ensure_schema()
+        except BaseException:
+            self.con.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection, releasing the file lock."""
+        self.con.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: commit on success, roll back on any exception."""
+        self.con.begin()
+        try:
+            yield self.con
+            self.con.commit()
+        except BaseException:
+            # A failed COMMIT may already have ended the transaction; keep the original error.
+            with contextlib.suppress(duckdb.Error):
+                self.con.rollback()
+            raise
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def schema_version(self) -> int | None:
+        """The schema version recorded in the database (None if never initialised)."""
+        if not self._has_table("schema_info"):
+            return None
+        return self.con.execute("SELECT max(version) FROM schema_info").fetchone()[0]
+
+    def _has_table(self, name: str) -> bool:
+        """Whether a table exists in the main schema."""
+        row = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_name = ?",
+            [name],
+        ).fetchone()
+        return row[0] > 0
+
+    def _ensure_schema(self) -> None:
+        """Create missing tables and record or migrate the schema version (idempotent)."""
+        with self.transaction() as con:
+            for statement in ddl():
+                con.execute(statement)
+            version = con.execute("SELECT max(version) FROM schema_info").fetchone()[0]
+            if version is None:
+                self._record_version(SCHEMA_VERSION, "created")
+            elif version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"Database {self.path} has schema version {version}, newer than this "
+                    f"code's {SCHEMA_VERSION}: upgrade the pipeline before writing to it."
+                )
+            else:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS.get(step, []):
+                        con.execute(statement)
+                    self._record_version(step, "migrated")
+
+    def _record_version(self, version: int, note: str) -> None:
+        """Add a schema_info row."""
+        self.con.execute(
+            "INSERT INTO schema_info (version, applied_at, note) VALUES (?, ?, ?)",
+            [version, _utcnow(), note],
+        )
+
+    def _check_schema(self) -> None:
+        """On a read-only open, check the database is one of ours and not from newer code."""
+        version = self.schema_version()
+        if version is None:
+            raise SchemaVersionError(
+                f"Database {self.path} has no schema_info table: it was not created by this "
+                "pipeline, or never initialised (open it once read-write, e.g. run an ingestion)."
+            )
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"Database {self.path} has schema version {version}, newer than this code's "
+                f"{SCHEMA_VERSION}: upgrade the pipeline to read it."
+            )
+        if version < SCHEMA_VERSION:
+            log.warning(
+                "%s has schema version %s (code expects %s): open it read-write once to migrate",
+                self.path, version, SCHEMA_VERSION,
+            )
+
+    # -- council register --------------------------------------------------------------------
+
+    def load_register(self, csv_path: str | Path = REGISTER_CSV) -> int:
+        """(Re)load local_authorities from the CSV in one transaction; return rows changed."""
+        table = _register_table(Path(csv_path))
+        cols = ", ".join(_REGISTER_COLUMNS)
+        with self.transaction() as con, self._view("_register", table):
+            # Set differences: rows whose content differs (or is missing) on either side.
+            stale = {r[0] for r in con.execute(
+                f"SELECT gss_code FROM (SELECT {cols} FROM local_authorities "
+                f"EXCEPT SELECT {cols} FROM _register)").fetchall()}
+            fresh = {r[0] for r in con.execute(
+                f"SELECT gss_code FROM (SELECT {cols} FROM _register "
+                f"EXCEPT SELECT {cols} FROM local_authorities)").fetchall()}
+            if stale:
+                with self._view("_stale", pa.table({"gss_code": sorted(stale)})):
+                    con.execute(
+                        "DELETE FROM local_authorities "
+                        "WHERE gss_code IN (SELECT gss_code FROM _stale)"
+                    )
+            if fresh:
+                with self._view("_fresh", pa.table({"gss_code": sorted(fresh)})):
+                    con.execute(
+                        f"INSERT INTO local_authorities ({cols}) SELECT {cols} FROM _register "
+                        "WHERE gss_code IN (SELECT gss_code FROM _fresh)"
+                    )
+        changed = len(stale | fresh)
+        log.info("council register: %d rows changed", changed)
+        return changed
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def plan(
+        self,
+        files: Iterable[tuple[str, str]],
+        pipeline_version: str,
+        root: str | Path | None = None,
+    ) -> Plan:
+        """Compare (path, doc_id) pairs seen on disk with what is stored; nothing is written.
+
+        ``root`` limits ``removed`` to stored paths under that prefix (paths compared as given).
+        """
+        seen: dict[str, str] = {}
+        for path, doc_id in files:
+            seen.setdefault(str(path), doc_id)
+        stored = self.con.execute("SELECT doc_id, path, pipeline_version FROM documents").fetchall()
+        by_doc = {doc_id: (path, version) for doc_id, path, version in stored}
+        by_path = {path: doc_id for doc_id, path, _ in stored}
+
+        groups: dict[str, list[str]] = {}
+        for path in sorted(seen):
+            groups.setdefault(seen[path], []).append(path)
+
+        plan = Plan(n_seen=len(seen))
+        duplicate_paths = set()
+        for doc_id, paths in groups.items():
+            stored_path = by_doc.get(doc_id, (None, None))[0]
+            # Keep the stored copy where it is; otherwise the first path in sorted order.
+            kept = stored_path if stored_path in paths else paths[0]
+            for path in paths:
+                if path != kept:
+                    duplicate_paths.add(path)
+                    plan.duplicates.append(PlanItem(path, doc_id, "duplicate", stored_path=kept))
+            _classify(plan, kept, doc_id, pipeline_version, by_doc, by_path)
+
+        for doc_id, path, version in stored:
+            if doc_id in groups or not _under(path, root):
+                continue
+            if path not in seen:
+                plan.removed.append(PlanItem(path, doc_id, "removed", stored_path=path,
+                                             stored_version=version))
+            elif path in duplicate_paths:
+                # The file now holds a copy of another document: nothing rewrites this path.
+                plan.removed.append(PlanItem(path, doc_id, "superseded", stored_path=path,
+                                             stored_version=version))
+        for items in (plan.new, plan.changed, plan.unchanged, plan.removed, plan.duplicates):
+            items.sort(key=lambda item: item.path)
+        return plan
+
+    # -- writing documents -------------------------------------------------------------------
+
+    def write_documents(
+        self,
+        results: Sequence[DocumentResult],
+        run_id: int | None = None,
+        pipeline_version: str | None = None,
+    ) -> WriteSummary:
+        """Store a batch in ONE transaction, replacing earlier rows of the same doc_id or path.
+
+        Results with ``error`` set are not stored (rows stored earlier for their path stay); with
+        a ``run_id`` they go to failures.
+        ``pipeline_version`` fills results that carry none. On any error nothing is written.
+        """
+        ok = [r for r in results if not r.error]
+        failed = [r for r in results if r.error]
+        kept = _dedupe(ok)
+        summary = WriteSummary(written=len(kept), failed=len(failed), skipped=len(ok) - len(kept))
+        now = _utcnow()
+        versions = {r.doc_id: r.pipeline_version or pipeline_version for r in kept}
+        with self.transaction():
+            ingested = self._kept_ingested_at(versions)
+            replace_ids = self._ids_to_replace(kept)
+            summary.replaced = len(replace_ids - versions.keys())
+            self._delete_documents(replace_ids)
+            tables = _document_tables(kept, versions, ingested, now)
+            for name, table in tables.items():
+                self._insert(name, table)
+                summary.rows[name] = table.num_rows
+            if run_id is not None and failed:
+                self._insert("failures", _failures_table(
+                    run_id, [(r.path, r.error, r.doc_id) for r in failed], now))
+        return summary
+
+    def remove_documents(self, paths: Iterable[str]) -> int:
+        """Delete every row of the documents stored under these paths; return documents removed."""
+        keys = pa.table({"path": pa.array([str(p) for p in paths], pa.string())})
+        with self.transaction() as con, self._view("_remove_paths", keys):
+            ids = {r[0] for r in con.execute(
+                "SELECT doc_id FROM documents WHERE path IN (SELECT path FROM _remove_paths)"
+            ).fetchall()}
+            self._delete_documents(ids)
+        return len(ids)
+
+    def _kept_ingested_at(self, versions: dict[str, str | None]) -> dict[str, datetime]:
+        """ingested_at of batch documents already stored with the same pipeline version."""
+        if not versions:
+            return {}
+        keys = pa.table({
+            "doc_id": pa.array(list(versions), pa.string()),
+            "pipeline_version": pa.array(list(versions.values()), pa.string()),
+        })
+        with self._view("_batch_versions", keys):
+            rows = self.con.execute(
+                "SELECT d.doc_id, d.ingested_at FROM documents d JOIN _batch_versions k "
+                "ON d.doc_id = k.doc_id "
+                "AND d.pipeline_version IS NOT DISTINCT FROM k.pipeline_version"
+            ).fetchall()
+        return dict(rows)
+
+    def _ids_to_replace(self, results: Sequence[DocumentResult]) -> set[str]:
+        """The batch's doc_ids plus any other doc_id stored under one of the batch's paths."""
+        ids = {r.doc_id for r in results}
+        if not results:
+            return ids
+        keys = pa.table({"path": pa.array([r.path for r in results], pa.string())})
+        with self._view("_batch_paths", keys):
+            rows = self.con.execute(
+                "SELECT doc_id FROM documents WHERE path IN (SELECT path FROM _batch_paths)"
+            ).fetchall()
+        return ids | {r[0] for r in rows}
+
+    def _delete_documents(self, doc_ids: set[str]) -> None:
+        """Delete all rows of these doc_ids from every document table (inside a transaction)."""
+        if not doc_ids:
+            return
+        keys = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
+        with self._view("_delete_ids", keys):
+            for name in DOCUMENT_TABLES:
+                self.con.execute(
+                    f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM _delete_ids)"
+                )
+
+    def _insert(self, name: str, table: pa.Table) -> None:
+        """Bulk insert an Arrow table into a table of the same columns."""
+        if table.num_rows == 0:
+            return
+        cols = ", ".join(TABLES[name].column_names)
+        with self._view(f"_arrow_{name}", table):
+            self.con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _arrow_{name}")
+
+    @contextlib.contextmanager
+    def _view(self, name: str, table: pa.Table) -> Iterator[None]:
+        """Expose an Arrow table to SQL under a name for the duration of a block."""
+        self.con.register(name, table)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
+    # -- runs and failures -------------------------------------------------------------------
+
+    def start_run(self, raw_dir: str | Path, pipeline_version: str) -> int:
+        """Record the start of a run; return its run_id (1, 2, 3...)."""
+        # One writer process at a time (DuckDB's file lock), so max + 1 cannot race.
+        run_id = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+        self.con.execute(
+            "INSERT INTO runs (run_id, started_at, pipeline_version, raw_dir, status) "
+            "VALUES (?, ?, ?, ?, 'running')",
+            [run_id, _utcnow(), pipeline_version, str(raw_dir)],
+        )
+        return run_id
+
+    def record_failures(self, run_id: int, failures: Iterable[Sequence[str | None]]) -> int:
+        """Record (path, error) or (path, error, doc_id) tuples for a run; return rows added."""
+        table = _failures_table(run_id, failures, _utcnow())
+        with self.transaction():
+            self._insert("failures", table)
+        return table.num_rows
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        n_seen: int | None = None,
+        n_new: int | None = None,
+        n_failed: int | None = None,
+        n_changed: int | None = None,
+        n_unchanged: int | None = None,
+        n_removed: int | None = None,
+        n_duplicates: int | None = None,
+        status: str = "ok",
+    ) -> None:
+        """Record a run's end, its counts and status (ok | failed | partial | ...)."""
+        updated = self.con.execute(
+            "UPDATE runs SET finished_at = ?, n_seen = ?, n_new = ?, n_failed = ?, "
+            "n_changed = ?, n_unchanged = ?, n_removed = ?, n_duplicates = ?, status = ? "
+            "WHERE run_id = ?",
+            [_utcnow(), n_seen, n_new, n_failed, n_changed, n_unchanged, n_removed,
+             n_duplicates, status, run_id],
+        ).fetchone()[0]
+        if not updated:
+            raise KeyError(f"no run {run_id} in {self.path}: call start_run first")
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def table_counts(self) -> dict[str, int]:
+        """Row count of every table of the schema."""
+        return {
+            name: self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in TABLES
+        }
+
+
+# -- connection ------------------------------------------------------------------------------
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the file, turning DuckDB's lock error into DatabaseLocked."""
+    if path != ":memory:":
+        if read_only and not Path(path).exists():
+            raise DatabaseNotFound(path)
+        if not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseLocked(path, str(exc), read_only) from exc
+        raise
+
+
+# -- planning helpers ------------------------------------------------------------------------
+
+
+def _classify(
+    plan: Plan,
+    path: str,
+    doc_id: str,
+    version: str,
+    by_doc: dict[str, tuple[str, str | None]],
+    by_path: dict[str, str],
+) -> None:
+    """Put one kept (path, doc_id) into new, changed or unchanged."""
+    other = by_path.get(path) if by_path.get(path) != doc_id else None
+    if doc_id in by_doc:
+        stored_path, stored_version = by_doc[doc_id]
+        item = PlanItem(path, doc_id, "unchanged", stored_path, other, stored_version)
+        if stored_path != path:
+            item.reason = "moved"
+            plan.changed.append(item)
+        elif stored_version != version:
+            item.reason = "pipeline_version"
+            plan.changed.append(item)
+        else:
+            plan.unchanged.append(item)
+    elif other is not None:
+        plan.changed.append(PlanItem(path, doc_id, "content", stored_doc_id=other))
+    else:
+        plan.new.append(PlanItem(path, doc_id, "new"))
+
+
+def _under(path: str, root: str | Path | None) -> bool:
+    """Whether a stored path lies under a root prefix (no root, '' or '.': everything does)."""
+    if root is None or str(root) in ("", "."):
+        return True
+    prefix = str(root).rstrip("/\\")
+    return path == prefix or path.startswith(prefix + "/") or path.startswith(prefix + "\\")
+
+
+# -- building Arrow tables -------------------------------------------------------------------
+
+
+def _dedupe(results: Sequence[DocumentResult]) -> list[DocumentResult]:
+    """One result per doc_id (the first) and per path (the last), so a batch cannot collide."""
+    by_doc: dict[str, DocumentResult] = {}
+    for r in results:
+        if r.doc_id in by_doc:
+            log.warning("%s duplicates %s (same bytes): stored once", r.path, by_doc[r.doc_id].path)
+            continue
+        by_doc[r.doc_id] = r
+    by_path: dict[str, DocumentResult] = {}
+    for r in by_doc.values():
+        if r.path in by_path:
+            log.warning("%s appears twice in the batch: keeping the later result", r.path)
+        by_path[r.path] = r
+    return list(by_path.values())
+
+
+def _arrow(name: str, rows: list[tuple]) -> pa.Table:
+    """Build a table's Arrow table from row tuples in column order."""
+    schema = arrow_schema(name)
+    if not rows:
+        return schema.empty_table()
+    columns = list(zip(*rows))
+    return pa.Table.from_arrays(
+        [pa.array(col, type=f.type) for col, f in zip(columns, schema)], schema=schema
+    )
+
+
+def _document_tables(
+    results: Sequence[DocumentResult],
+    versions: dict[str, str | None],
+    ingested: dict[str, datetime],
+    now: datetime,
+) -> dict[str, pa.Table]:
+    """Arrow tables for every document table, rows of all results of the batch."""
+    docs, judgements = [], []
+    for r in results:
+        la = r.local_authority
+        gss = la.gss_code if la else None
+        la_name = la.name if la else None
+        docs.append((
+            r.doc_id, r.path, r.doc_type, r.framework, gss,
+            _date(r.document_date, r, "document_date"), r.year, r.clean_text,
+            versions[r.doc_id], ingested.get(r.doc_id, now),
+            la_name, la.match_score if la else None,
+            _date(r.inspection_start, r, "inspection_start"),
+            _date(r.inspection_end, r, "inspection_end"),
+            _date(r.published, r, "published"),
+            r.lead_inspector, len(r.pages) or None, r.file_size,
+        ))
+        for j in r.judgements:
+            judgements.append((
+                r.doc_id, j.area, j.label, j.scale, j.grade, j.score, j.year,
+                _judgement_gss(j, gss, la_name), j.evidence, j.start, j.end,
+                j.local_authority, j.framework or r.framework, j.page, j.text,
+            ))
+    tables = {
+        "documents": _arrow("documents", docs),
+        "judgements": _arrow("judgements", judgements),
+    }
+    for name, fields in _CHILD_FIELDS.items():
+        tables[name] = _child_table(name, results, fields)
+    return tables
+
+
+# Table -> record attributes in column order after doc_id (the DocumentResult list has the
+# table's name). Built column by column: entities can run to hundreds of thousands of rows.
+_CHILD_FIELDS = {
+    "sections": ("label", "heading", "start", "end", "page"),
+    "entities": ("label", "text", "start", "end", "kb_id", "page", "normalized"),
+    "people": ("name", "title", "role", "variants", "start", "end", "page"),
+    "pages": ("number", "start", "end", "route", "ocr_confidence"),
+    "boilerplate": ("kind", "text", "page"),
+}
+
+
+def _child_table(name: str, results: Sequence[DocumentResult], fields: tuple[str, ...]) -> pa.Table:
+    """Arrow table of one list attribute of every result, plus its doc_id."""
+    doc_ids: list[str] = []
+    items: list[Any] = []
+    for r in results:
+        records = getattr(r, name)
+        doc_ids.extend([r.doc_id] * len(records))
+        items.extend(records)
+    schema = arrow_schema(name)
+    arrays = [pa.array(doc_ids, pa.string())] + [
+        pa.array(list(map(attrgetter(f), items)), type=schema.field(i + 1).type)
+        for i, f in enumerate(fields)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _judgement_gss(judgement: Any, doc_gss: str | None, doc_la_name: str | None) -> str | None:
+    """A judgement's GSS code: its own, else the document's when it is about the same council."""
+    if judgement.la_gss_code:
+        return judgement.la_gss_code
+    # A judgement on another council keeps that council: only fill in the document's own.
+    if judgement.local_authority in (None, doc_la_name):
+        return doc_gss
+    return None
+
+
+def _failures_table(
+    run_id: int, failures: Iterable[Sequence[str | None]], now: datetime
+) -> pa.Table:
+    """Arrow table of failures rows from (path, error[, doc_id]) tuples."""
+    rows = []
+    for failure in failures:
+        path, error, *rest = failure
+        rows.append((run_id, str(path), error, rest[0] if rest else None, now))
+    return _arrow("failures", rows)
+
+
+def _date(value: Any, result: Any, name: str) -> date | None:
+    """An ISO date string as a date; an unparseable one is logged and stored as NULL."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        # One bad date must not sink the whole batch: the text is kept, the field is left empty.
+        log.warning("%s: %s %r is not an ISO date: stored as NULL", result.path, name, value)
+        return None
+
+
+def _utcnow() -> datetime:
+    """Now in UTC, naive (DuckDB TIMESTAMP has no zone)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# -- council register ------------------------------------------------------------------------
+
+
+def _register_table(csv_path: Path) -> pa.Table:
+    """Read the council register CSV into an Arrow table of local_authorities' columns."""
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"name", "official_name", "gss_code", "dfe_la_code", "la_type", "region",
+                   "valid_from", "valid_to", "aliases", "successor"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{csv_path}: missing columns {sorted(missing)}")
+        rows = [_register_row(raw, csv_path, n) for n, raw in enumerate(reader, start=2)]
+    codes = [row[0] for row in rows]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ValueError(f"{csv_path}: gss_code must be unique per row, repeated: {duplicates}")
+    return _arrow("local_authorities", rows)
+
+
+def _register_row(raw: dict[str, str], csv_path: Path, line: int) -> tuple:
+    """One register CSV row as a local_authorities tuple."""
+    def text(key: str) -> str | None:
+        value = (raw.get(key) or "").strip()
+        return value or None
+
+    def year(key: str) -> int | None:
+        value = text(key)
+        try:
+            return int(value) if value else None
+        except ValueError:
+            raise ValueError(f"{csv_path}:{line}: {key} {value!r} is not a year") from None
+
+    def names(key: str) -> list[str]:
+        return [part.strip() for part in (raw.get(key) or "").split(";") if part.strip()]
+
+    if not text("gss_code"):
+        raise ValueError(f"{csv_path}:{line}: gss_code is empty")
+    return (
+        text("gss_code"), text("dfe_la_code"), text("name"), text("official_name"),
+        text("la_type"), text("region"), year("valid_from"), year("valid_to"),
+        names("aliases"), names("successor"),
+    )
