@@ -1,0 +1,246 @@
+"""Read a PDF page by page into ``RawPage`` records (text layer, else OCR).
+
+Why two PDF libraries:
+
+- **pypdfium2** (PDFium) does the work: over the 497 real reports it extracts the text layer
+  about 20x faster than pypdf (341 vs 15 pages/s) with the same text, keeps one output line per
+  text line, and renders image-only pages to bitmaps for OCR.
+- **pypdf** is only called when PDFium refuses a file. It tries the empty password on an
+  encrypted file and reads some damaged files PDFium rejects (for example one whose ``%PDF``
+  header line is missing); such a file is rewritten in memory by pypdf and read by PDFium as usual,
+  so every page goes through the same extraction. If pypdf cannot read it either, the file is
+  reported as corrupt (or as not a PDF when it never had a PDF header).
+
+Pages are read lazily: one PDFium page and text page are open at a time and closed before the
+next page, and the document is reopened every few hundred pages to drop PDFium's object cache,
+so a 5,000-page file needs about as much memory as a 200-page one.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractors.errors import (
+    CorruptPdf,
+    EmptyDocument,
+    EmptyPdf,
+    EncryptedPdf,
+    NotAPdf,
+    OcrFailed,
+    OcrUnavailable,
+)
+from extractors.ocr import INSTALL_HINT, OcrError, ocr_image, render_page, tesseract_available
+from extractors.records import RawPage
+
+log = logging.getLogger(__name__)
+
+# PDFium keeps every object it has parsed until the document is closed; reopening it every
+# 200 pages cut peak memory over a 5,000-page PDF from 430 MB to 54 MB at no cost in speed.
+PAGES_PER_OPENING = 200
+HEAD_BYTES = 1024  # PDF readers accept a %PDF- header anywhere in the first 1 KiB
+HTML_MARKERS = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<!--")
+FILE_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (a Word or Excel file?)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Office document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+# PDFium writes U+FFFE (older builds: U+0002) for a hyphen at the end of a line.
+_LINE_END_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-", "\t": " "})
+# C0 controls except newline, DEL and C1 controls (NUL, form feed, vertical tab...).
+_CONTROL_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def read_pdf(path: str | Path, *, ocr: bool = True) -> list[RawPage]:
+    """All pages of a PDF (see ``iter_pdf_pages``)."""
+    return list(iter_pdf_pages(path, ocr=ocr))
+
+
+def iter_pdf_pages(path: str | Path, *, ocr: bool = True) -> Iterator[RawPage]:
+    """Yield a PDF's pages one at a time.
+
+    File-level problems (not a PDF, damaged, encrypted, no pages) raise here, before the first
+    page; ``OcrUnavailable``/``OcrFailed`` raise when the page that needs OCR is reached.
+    A page with no text but an image is OCR'd (route "ocr"); with ``ocr=False`` it comes back
+    empty with route "ocr" and no confidence. A blank page comes back empty with route "text".
+    """
+    document, source = _open_pdf(path)
+    if len(document) == 0:
+        document.close()
+        raise EmptyPdf(path, "its page tree is empty")
+    return _iter_pages(Path(path), document, source, ocr)
+
+
+def _open_pdf(path: str | Path) -> tuple[pdfium.PdfDocument, str | bytes]:
+    """Open with PDFium, via a pypdf copy for files PDFium refuses: (document, what it opened).
+
+    Raises a DocumentError subclass saying what is wrong with the file.
+    """
+    head = _read_head(path)
+    if _is_html(head):
+        raise NotAPdf(path, "it is an HTML page, probably a failed download")
+    try:
+        return pdfium.PdfDocument(str(path)), str(path)
+    except pdfium.PdfiumError as err:
+        pdfium_error = err
+    if pdfium_error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+        copy = _decrypted_copy(path)
+        return pdfium.PdfDocument(copy), copy
+    has_header = b"%PDF-" in head
+    try:
+        copy = _pypdf_copy(path)
+    except _PypdfCannotRead as err:
+        if not has_header:
+            raise NotAPdf(path, _describe_non_pdf(head)) from None
+        raise CorruptPdf(path, f"PDFium: {_pdfium_reason(pdfium_error)}; pypdf: {err}") from None
+    if not copy:
+        if not has_header:
+            raise NotAPdf(path, _describe_non_pdf(head))
+        raise EmptyPdf(path, "its page tree is empty")
+    log.warning("%s: PDFium could not open it (%s); read via pypdf", path, pdfium_error)
+    return pdfium.PdfDocument(copy), copy
+
+
+def normalise_text(text: str) -> str:
+    """Clean PDFium's page text: newlines, line-end hyphens, control characters, line ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_CHARS.sub("", text.translate(_LINE_END_HYPHENS))
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def _read_head(path: str | Path) -> bytes:
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head:
+        raise EmptyDocument(path, "0 bytes")
+    return head
+
+
+def _is_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith(HTML_MARKERS)
+
+
+def _describe_non_pdf(head: bytes) -> str:
+    for signature, kind in FILE_SIGNATURES:
+        if head.startswith(signature):
+            return f"it is {kind}"
+    return f"it starts with {head[:16]!r}, not a %PDF- header"
+
+
+def _pdfium_reason(err: pdfium.PdfiumError) -> str:
+    # "Failed to load document (PDFium: Data format error)." -> "Data format error"
+    match = re.search(r"\(PDFium: (.*?)\)", str(err))
+    return match.group(1) if match else str(err)
+
+
+def _decrypted_copy(path: str | Path) -> bytes:
+    """PDFium wants a password: go on only if pypdf can decrypt it with an empty one."""
+    try:
+        copy = _pypdf_copy(path)
+    except _PypdfCannotRead as err:
+        detail = "the empty password does not open it"
+        if str(err) != _NEEDS_PASSWORD:
+            detail += f"; pypdf: {err}"
+        raise EncryptedPdf(path, detail) from None
+    if not copy:
+        raise EmptyPdf(path, "its page tree is empty")
+    return copy
+
+
+class _PypdfCannotRead(Exception):
+    """pypdf could not read the file either (message says why)."""
+
+
+_NEEDS_PASSWORD = "a password is needed"
+
+
+def _pypdf_copy(path: str | Path) -> bytes:
+    """A clean copy of the file written by pypdf, decrypted with the empty password if needed.
+
+    Returns b"" for a readable PDF with no pages; raises _PypdfCannotRead otherwise.
+    """
+    from pypdf import PdfReader, PdfWriter  # only needed for the rare files PDFium refuses
+
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _PypdfCannotRead(_NEEDS_PASSWORD)
+        if len(reader.pages) == 0:
+            return b""
+        writer = PdfWriter(clone_from=reader)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+    except _PypdfCannotRead:
+        raise
+    except Exception as err:  # damaged input makes pypdf raise anything from KeyError up
+        raise _PypdfCannotRead(f"{type(err).__name__}: {err}") from err
+    return buffer.getvalue()
+
+
+def _iter_pages(
+    path: Path, document: pdfium.PdfDocument, source: str | bytes, ocr: bool
+) -> Iterator[RawPage]:
+    try:
+        for index in range(len(document)):
+            if index and index % PAGES_PER_OPENING == 0:
+                document.close()
+                document = pdfium.PdfDocument(source)
+            yield _read_page(path, document, index, ocr)
+    finally:
+        document.close()
+
+
+def _read_page(path: Path, document: pdfium.PdfDocument, index: int, ocr: bool) -> RawPage:
+    number = index + 1
+    try:
+        page = document[index]
+    except pdfium.PdfiumError as err:
+        raise CorruptPdf(path, f"page {number} cannot be loaded: {err}") from err
+    try:
+        text = _page_text(page)
+        if text.strip():
+            return RawPage(number=number, text=text)
+        if not _has_images(page):
+            return RawPage(number=number, text="")
+        if not ocr:
+            return RawPage(number=number, text="", route="ocr")
+        return _ocr_page(path, page, number)
+    finally:
+        page.close()
+
+
+def _page_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return normalise_text(textpage.get_text_range())
+    finally:
+        textpage.close()
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    # Images nested in form XObjects count too (get_objects descends into them).
+    images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
+    return next(iter(images), None) is not None
+
+
+def _ocr_page(path: Path, page: pdfium.PdfPage, number: int) -> RawPage:
+    if not tesseract_available():
+        raise OcrUnavailable(path, f"page {number}; to install tesseract: {INSTALL_HINT}")
+    image = render_page(page)
+    try:
+        text, confidence = ocr_image(image)
+    except OcrError as err:
+        raise OcrFailed(path, f"page {number}: {err}") from err
+    finally:
+        image.close()
+    log.info("%s: page %d OCR'd, mean confidence %.1f", path, number, confidence)
+    return RawPage(number=number, text=normalise_text(text), route="ocr", ocr_confidence=confidence)
