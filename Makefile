@@ -8,6 +8,7 @@ DB ?= data/processed/ofsted.duckdb
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export PREFECT_LOGGING_LEVEL ?= WARNING
 
 .PHONY: setup run test extract score-seeds clean
 

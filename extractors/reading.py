@@ -6,10 +6,11 @@ file's bytes decide, not its name, so a PDF saved as ``.txt`` is still read as a
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BinaryDocument, EmptyDocument, UndecodableText, UnsupportedFileType
-from .records import RawPage
+from .records import Boilerplate, RawPage
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -73,20 +74,35 @@ def decode_text(data: bytes, path: str | Path) -> str:
         raise UndecodableText(path, f"neither UTF-8 nor Windows-1252 (byte {exc.start})") from None
 
 
-def read_pages(path: Path, data: bytes, *, ocr: bool = True) -> tuple[list[RawPage], bool]:
-    """The file's raw pages and whether they are laid out (PDF) rather than converted text."""
+@dataclass(slots=True)
+class ReadDocument:
+    """A file's raw pages, whether they are laid out (PDF) rather than converted text, and the
+    page furniture (running headers, footers, page numbers) already taken off them."""
+
+    pages: list[RawPage]
+    layout: bool
+    furniture: list[Boilerplate] = field(default_factory=list)
+
+
+def read_pages(path: Path, data: bytes, *, ocr: bool = True) -> ReadDocument:
+    """Read a file's pages by what its bytes are; PDFs lose their page furniture here."""
     suffix = path.suffix.lower()
     if is_pdf(data) or suffix in PDF_SUFFIXES:
         if not data.strip():
             raise EmptyDocument(path)
-        from .pdf_reader import read_pdf  # pdf readers load only when a PDF is met
+        from .furniture import strip_page_furniture  # PDF code loads only when a PDF is met
+        from .pdf_reader import read_pdf
 
-        return read_pdf(path, ocr=ocr), True
+        pages = read_pdf(path, ocr=ocr)
+        kept, furniture = strip_page_furniture([page.text.split("\n") for page in pages])
+        for page, lines in zip(pages, kept):
+            page.text = "\n".join(lines)
+        return ReadDocument(pages, True, furniture)
     if suffix not in TEXT_SUFFIXES:
         raise UnsupportedFileType(path, f"suffix {suffix or '(none)'!r}")
     text = decode_text(data, path)
     # A form feed is a page break in converted text.
-    return [RawPage(number=i, text=part) for i, part in enumerate(text.split("\f"), start=1)], False
+    return ReadDocument([RawPage(number=i, text=part) for i, part in enumerate(text.split("\f"), start=1)], False)
 
 
 def iter_input_files(paths: list[Path]) -> list[Path]:

@@ -38,8 +38,9 @@ def test_unsupported_suffix(tmp_path):
 
 
 def test_form_feeds_are_page_breaks(tmp_path):
-    pages, layout = read_pages(tmp_path / "a.txt", b"page one\fpage two")
-    assert [(p.number, p.text) for p in pages] == [(1, "page one"), (2, "page two")] and layout is False
+    document = read_pages(tmp_path / "a.txt", b"page one\fpage two")
+    assert [(p.number, p.text) for p in document.pages] == [(1, "page one"), (2, "page two")]
+    assert document.layout is False
 
 
 def test_folders_are_searched_recursively_for_supported_files(tmp_path):

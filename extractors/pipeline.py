@@ -1,0 +1,146 @@
+"""From a file to a ``DocumentResult``: read, clean, classify, link, split and extract.
+
+``Extractor`` builds the spaCy pipeline and loads the council register once; build one per
+worker process and feed it many documents. A document that cannot be read gets a result with
+``error`` set and nothing else, so a batch always goes on.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import PIPELINE_VERSION
+from .classify import classify, find_report_metadata
+from .cleaning import CleanText, clean_pages
+from .errors import DocumentError
+from .judgements import find_judgements
+from .reading import file_digest, read_pages
+from .records import DocumentResult, LocalAuthorityMatch
+from .register import Register
+from .sections import split_sections
+
+log = logging.getLogger(__name__)
+
+COUNCIL_HEAD_CHARS = 3000  # councils named in the title and address block decide the document's
+
+
+class Extractor:
+    """Holds the spaCy pipeline and the register; ``extract`` one path at a time."""
+
+    def __init__(self, register: Register | None = None, *, ocr: bool = True):
+        import spacy
+
+        from .entities import add_entity_components
+
+        self.register = register or Register.default()
+        self.ocr = ocr
+        self.nlp = spacy.blank("en")
+        self.nlp.max_length = 20_000_000  # whole reports in one doc; the rules are linear
+        add_entity_components(self.nlp, self.register)
+
+    def extract(self, path: str | Path, data: bytes | None = None) -> DocumentResult:
+        """Extract one document; errors are returned in the result, never raised."""
+        path = Path(path)
+        try:
+            data = path.read_bytes() if data is None else data
+        except OSError as exc:
+            return DocumentResult(path=str(path), doc_id="", error=f"{path}: cannot read file ({exc.strerror})",
+                                  pipeline_version=PIPELINE_VERSION)
+        doc_id = file_digest(data)
+        try:
+            return self._extract(path, data, doc_id)
+        except DocumentError as exc:
+            return DocumentResult(path=str(path), doc_id=doc_id, error=str(exc),
+                                  pipeline_version=PIPELINE_VERSION, file_size=len(data))
+        except Exception as exc:  # a bug must not stop the batch: report it against the file
+            log.exception("unexpected error extracting %s", path)
+            return DocumentResult(path=str(path), doc_id=doc_id,
+                                  error=f"{path}: internal error ({type(exc).__name__}: {exc})",
+                                  pipeline_version=PIPELINE_VERSION, file_size=len(data))
+
+    def extract_many(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
+        for path in paths:
+            yield self.extract(path)
+
+    def _extract(self, path: Path, data: bytes, doc_id: str) -> DocumentResult:
+        document = read_pages(path, data, ocr=self.ocr)
+        cleaned = clean_pages(document.pages, layout=document.layout)
+        cleaned.boilerplate[:0] = document.furniture
+        text = cleaned.text
+        kind = classify(text)
+        metadata = find_report_metadata(text) if kind.doc_type in (
+            "inspection_report", "focused_visit", "monitoring_visit") else {}
+        year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
+        council = self.link_council(text, year)
+        sections = split_sections(text, kind.doc_type)
+        for section in sections:
+            section.page = cleaned.page_at(section.start)
+        judgements = find_judgements(text, sections, doc_type=kind.doc_type, framework=kind.framework,
+                                     year=year, council=council)
+        for judgement in judgements:
+            judgement.page = cleaned.page_at(judgement.start)
+        entities, people = self.find_entities(cleaned, year)
+        document_date = kind.document_date.isoformat() if kind.document_date else metadata.get("published")
+        return DocumentResult(
+            path=str(path), doc_id=doc_id, doc_type=kind.doc_type, framework=kind.framework,
+            local_authority=council, document_date=document_date, year=year,
+            inspection_start=metadata.get("inspection_start"), inspection_end=metadata.get("inspection_end"),
+            published=metadata.get("published"), lead_inspector=metadata.get("lead_inspector"),
+            judgements=judgements, sections=sections, entities=entities, people=people,
+            clean_text=text, pages=cleaned.pages, boilerplate=cleaned.boilerplate,
+            pipeline_version=PIPELINE_VERSION, file_size=len(data),
+        )
+
+    def link_council(self, text: str, year: int | None) -> LocalAuthorityMatch | None:
+        """The council the document is about: the one named most in its head, then anywhere."""
+        for scope in (text[:COUNCIL_HEAD_CHARS], text):
+            mentions = self.register.find_in_text(scope, year=year)
+            if mentions:
+                counts = Counter(match.gss_code for _, _, match in mentions)
+                first = {}
+                for start, _, match in mentions:
+                    first.setdefault(match.gss_code, (start, match))
+                best = max(counts, key=lambda gss: (counts[gss], -first[gss][0]))
+                return first[best][1]
+        return None
+
+    def find_entities(self, cleaned: CleanText, year: int | None):
+        from .entities import entities_from_doc, people_from_doc
+
+        doc = self.nlp.make_doc(cleaned.text)
+        doc.user_data["year"] = year
+        for _, component in self.nlp.pipeline:
+            doc = component(doc)
+        entities = entities_from_doc(doc)
+        people = people_from_doc(doc)
+        for item in (*entities, *people):
+            if item.start is not None:
+                item.page = cleaned.page_at(item.start)
+        return entities, people
+
+
+_worker_extractor: Extractor | None = None
+
+
+def _start_worker(ocr: bool) -> None:
+    global _worker_extractor
+    _worker_extractor = Extractor(ocr=ocr)
+
+
+def _extract_in_worker(path: str) -> DocumentResult:
+    assert _worker_extractor is not None
+    return _worker_extractor.extract(path)
+
+
+def extract_paths(paths: Iterable[str | Path], *, workers: int = 1, ocr: bool = True) -> Iterator[DocumentResult]:
+    """Extract documents in order, in this process or in ``workers`` processes (one pipeline each)."""
+    paths = [str(p) for p in paths]
+    if workers <= 1 or len(paths) <= 1:
+        yield from Extractor(ocr=ocr).extract_many(paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(ocr,)) as pool:
+        yield from pool.map(_extract_in_worker, paths, chunksize=2)

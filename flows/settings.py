@@ -1,0 +1,23 @@
+"""Settings, read once from the environment (prefix ``OFSTED_``) or a ``.env`` file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where data lives and how ingestion runs; each field is ``OFSTED_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="OFSTED_", env_file=".env", extra="ignore")
+
+    raw_dir: Path = Field(Path("data/raw"), description="folder of raw documents to ingest")
+    db_path: Path = Field(Path("data/processed/ofsted.duckdb"), description="the DuckDB database file")
+    batch_size: int = Field(20, ge=1, description="documents per extraction task")
+    workers: int = Field(1, ge=1, description="worker processes for extraction")
+    ocr: bool = Field(True, description="OCR pages that have no text layer")
+
+
+def get_settings() -> Settings:
+    return Settings()

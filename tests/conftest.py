@@ -1,0 +1,39 @@
+"""Shared fixtures: one Prefect test harness per session, started only by flow tests."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Prefect writes under PREFECT_HOME on import: keep it out of the user's home, quiet and offline.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ofsted-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW_DIR = ROOT / "data" / "raw"
+SEED_GOLD = Path(__file__).resolve().parent / "fixtures" / "gold_seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect API for the whole session (about 15 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    from extractors.pipeline import Extractor
+
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def seed_paths():
+    return sorted(RAW_DIR.glob("*.txt"))
