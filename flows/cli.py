@@ -68,7 +68,9 @@ def _summary_line(result) -> str:
     if result.error:
         return f"ERROR {result.error}"
     council = result.local_authority.name if result.local_authority else "-"
-    grades = ", ".join(f"{j.area}={j.score}" for j in result.judgements) or "no judgements"
+    # A judgement of another year than the document's (restated in minutes) shows its year.
+    grades = ", ".join(f"{j.area}={j.score}" + (f" ({j.year})" if j.year != result.year else "")
+                       for j in result.judgements) or "no judgements"
     return f"{result.path}\t{result.doc_type}\t{council}\t{result.year or '-'}\t{grades}"
 
 
