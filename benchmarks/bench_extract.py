@@ -1,0 +1,93 @@
+"""Speed and memory of extraction and ingestion over a folder of documents.
+
+Prints pages/s, documents/s and peak RSS for: bare text extraction with pdfium (the floor),
+the full extraction pipeline (reading, cleaning, all rules), and extraction plus the DuckDB
+writes that ingestion adds. Nothing is asserted: figures vary with the machine's load.
+
+    .venv/bin/python benchmarks/bench_extract.py ../shared/corpus/pdf
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from extractors.pipeline import Extractor
+from extractors.reading import iter_input_files
+from models.store import Store
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare_text(files: list[Path]) -> tuple[int, float]:
+    """Pages and seconds for pdfium's text layer alone."""
+    pages = 0
+    start = time.perf_counter()
+    for path in files:
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            continue
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+            pages += 1
+        pdf.close()
+    return pages, time.perf_counter() - start
+
+
+def extract_all(extractor: Extractor, files: list[Path], db: Path | None, batch: int) -> tuple[int, int, float]:
+    """Pages, failed documents and seconds for extraction (and writing, when ``db`` is set)."""
+    pages = failed = 0
+    start = time.perf_counter()
+    store = Store(db) if db else None
+    results = []
+    for path in files:
+        result = extractor.extract(path)
+        pages += len(result.pages)
+        failed += bool(result.error)
+        results.append(result)
+        if store and len(results) >= batch:
+            store.write_documents(results, run_id=None)
+            results = []
+    if store:
+        if results:
+            store.write_documents(results, run_id=None)
+        store.close()
+    return pages, failed, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, nargs="?", default=Path("../shared/corpus/pdf"))
+    parser.add_argument("--batch", type=int, default=20, help="documents per database transaction")
+    args = parser.parse_args()
+    files = iter_input_files([args.folder])
+    print(f"{len(files)} files under {args.folder}")
+
+    floor_pages, floor_seconds = bare_text([f for f in files if f.suffix.lower() == ".pdf"])
+    print(f"bare pdfium text:      {floor_pages} pages in {floor_seconds:.2f} s = {floor_pages / floor_seconds:.0f} pages/s")
+
+    extractor = Extractor()
+    extractor.extract(files[0])  # warm the rule caches once, as a long run would
+    pages, failed, seconds = extract_all(extractor, files, None, args.batch)
+    print(f"extract:               {pages} pages, {len(files)} documents ({failed} failed) in {seconds:.2f} s = "
+          f"{pages / seconds:.0f} pages/s, {len(files) / seconds:.1f} documents/s; "
+          f"{seconds / floor_seconds:.1f}x bare text")
+    with tempfile.TemporaryDirectory() as tmp:
+        _, _, ingest_seconds = extract_all(extractor, files, Path(tmp) / "bench.duckdb", args.batch)
+    print(f"extract + DuckDB load: {ingest_seconds:.2f} s = {ingest_seconds / seconds:.2f}x extract")
+    print(f"peak RSS:              {peak_rss_mib():.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
