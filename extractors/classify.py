@@ -34,6 +34,11 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("press_release", "head", _cue(r"\bpress release\b", r"\bmedia release\b", r"\bnotes to editors\b")),
     ("news_article", "all", _cue(r"\bin a report published today\b", r"^by [a-z]+\s*$", r"\bsaid: [“\"]",
                                  r"\b(councillor|cllr) [A-Z][a-z]+ [A-Z][a-z]+, said\b")),
+    # A report's own title line ("Inspection of X local authority children's services", "Inspection of
+    # children's social care services", "Inspection of X Children and Families Trust") followed by its
+    # inspection dates: tested before visits, which a report may mention ("the 2019 focused visit").
+    ("inspection_report", "head", _cue(r"(?:^|\n)[ \t]*(?:re-?)?inspection of\b(?=[^.]{0,160}?\bchildren)"
+                                       r"[^\n.]{0,100}(?:\n+[^\n.]{0,100}){0,3}?\s*\binspection dates?\s*:")),
     ("focused_visit", "head", _cue(r"\bfocused visit\b")),
     ("monitoring_visit", "head", _cue(r"\bmonitoring visit\b")),
     ("inspection_report", "head", _cue(

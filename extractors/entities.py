@@ -13,11 +13,12 @@ from spacy.tokens import Doc
 
 from . import components  # noqa: F401  (registers the component factories)
 from .components.dates import EXTENSION as DATE_EXTENSION
+from .components.spans import TEXT_KEY
 from .people import people_from_doc
 from .records import Entity
 from .register import Register
 
-__all__ = ["COMPONENTS", "add_entity_components", "entities_from_doc", "make_nlp", "people_from_doc"]
+__all__ = ["COMPONENTS", "add_entity_components", "entities_from_doc", "make_doc", "make_nlp", "people_from_doc"]
 
 # Order matters: councils first (an existing entity wins a tie), people last (they need to
 # know where organisations and councils are to end names and roles).
@@ -37,6 +38,14 @@ def add_entity_components(nlp: Language, register: Register | None = None) -> La
 def make_nlp(register: Register | None = None) -> Language:
     """A blank English pipeline with the entity components."""
     return add_entity_components(spacy.blank("en"), register or Register.default())
+
+
+def make_doc(nlp: Language, text: str, year: int | None = None) -> Doc:
+    """A doc ready for the components: year set, and the text shared so no component rebuilds it."""
+    doc = nlp.make_doc(text)
+    doc.user_data["year"] = year
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def entities_from_doc(doc: Doc) -> list[Entity]:

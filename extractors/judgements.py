@@ -25,7 +25,7 @@ APA_OUTCOME_AREAS = frozenset({"being_healthy", "staying_safe", "enjoying_and_ac
 AREAS_BY_FRAMEWORK = {
     "apa": frozenset({"overall", "capacity_to_improve", "social_care"}) | APA_OUTCOME_AREAS,
     "annual_rating": frozenset({"overall"}),
-    "safeguarding_lac": frozenset({"overall", "leadership", "capacity_to_improve"}),
+    "safeguarding_lac": frozenset({"overall", "leadership"}),  # capacity to improve is an APA area only
     "sif": frozenset({"overall", "help_and_protection", "children_in_care", "adoption", "care_leavers",
                       "leadership", "lscb"}),
     "ilacs": frozenset({"overall", "impact_of_leaders", "help_and_protection", "children_in_care",
@@ -167,7 +167,9 @@ def headline_patterns() -> list[tuple[str | None, re.Pattern[str]]]:
         ("overall", _statement(rf"^Children{APOS}s services in (?:the )?[A-Z].{{0,100}}?\s+(?:is|are\s+)?GRADE\b")),
         ("overall", _statement(rf"^The rating for children{APOS}s services in .{{1,100}}? is that (?:it|they) GRADE\b")),
         ("overall", _statement(rf"^{QUOTE}Services to safeguard and promote the welfare of children\b.{{0,120}}?\b(?:is|are)\s+GRADE\b")),
-        ("lscb", _statement(rf"^The (?:Local Safeguarding Children Board|LSCB)\b.{{0,60}}?\b(?:is\s+)?GRADE\b")),
+        # not a legend run on after the heading: "The LSCB An outstanding LSCB is ...", "... that is good"
+        ("lscb", _statement(rf"^The (?:Local Safeguarding Children Board|LSCB)\b(?:(?!\b(?:an?|that|which)\s).){{0,60}}?"
+                            rf"\b(?:is\s+)?GRADE\b")),
         ("lscb", _statement(rf"\bjudgement for the effectiveness of the (?:LSCB|Local Safeguarding Children Board) is\s+GRADE\b")),
     ]
 
@@ -191,15 +193,36 @@ def headline_statements(text: str, sections: list[Section]) -> Iterator[Candidat
             break
 
 
+# "The judgements for the local authority were:", "Previous Ofsted inspections": what follows restates an
+# earlier inspection's judgements, not the report's own.
+EARLIER_JUDGEMENTS_CUE_RE = re.compile(
+    r"\bjudgements?\s+(?:for|of)\s+the\s+local\s+authority\s+were\b|\bprevious\s+(?:ofsted\s+)?inspections?\b"
+    r"|\b(?:last|previous)\s+inspection\s+(?:report\s+)?(?:judgements?|grades?)\b", re.IGNORECASE)
+# "Leadership, management and governance is good", "The graded judgement for adoption is good" (not
+# "An LSCB that is good", "... care leavers are still not good").
+HEADLINE_COPULA_RE = re.compile(r"^(?!.*\b(?:not|that|which|if|when|where|who)\b).*\s(?:is|are)$", re.IGNORECASE)
+EARLIER_JUDGEMENTS_REACH = 600  # characters: the few lines of an earlier inspection's grades
+
+
 def area_grade_lines(text: str, sections: list[Section]) -> Iterator[Candidate]:
-    """A line that is an area and its grade only: "2.1 Adoption performance Requires improvement"."""
-    pattern = re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?(?P<area>[A-Za-z ,{APOS[1:-1]}-]{{5,160}}?)\s*[:–-]?\s+"
+    """A line that is an area and its grade only: "2.1 Adoption performance Requires improvement",
+    "... help and protection: good", "Leadership, management and governance is good". The grade is a
+    table cell (capitalised), follows a colon or dash, or is the line's whole predicate, so a wrapped
+    sentence ending "... care leavers are still not good" is not one; lines just
+    after a list of an earlier inspection's judgements are not the report's own."""
+    pattern = re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?(?P<area>(?-i:[A-Z])[A-Za-z ,{APOS[1:-1]}-]{{4,159}}?)\s*(?P<sep>[:–-]?)\s+"
                          rf"(?P<grade>{grade_regex()})\s*$", re.IGNORECASE)
+    earlier = [m.end() for m in EARLIER_JUDGEMENTS_CUE_RE.finditer(text)]
     for line in iter_lines(text, sections):
         if "\t" in line.text:
             continue
         match = pattern.match(line.text.strip())
         if not match:
+            continue
+        if not (match.group("sep") or match.group("grade")[:1].isupper()
+                or HEADLINE_COPULA_RE.search(match.group("area"))):
+            continue
+        if any(0 <= line.start - cue < EARLIER_JUDGEMENTS_REACH for cue in earlier):
             continue
         area = area_in(match.group("area"))
         if not area or len(match.group("area").split()) > 18:
@@ -317,3 +340,11 @@ def find_judgements(text: str, sections: list[Section], *, doc_type: str, framew
             ))
     judgements.sort(key=lambda j: j.start)
     return judgements
+
+
+# --- inspection report rules (report_judgements.py) -----------------------------------------------
+
+from . import report_judgements as _report_judgements  # noqa: E402  (after the names it uses)
+
+for _name, _function in _report_judgements.REPORT_RULES_V1.items():
+    JUDGEMENT_RULES_V1[_name] = (_function, frozenset({"inspection_report"}))

@@ -107,10 +107,9 @@ class Extractor:
         return None
 
     def find_entities(self, cleaned: CleanText, year: int | None):
-        from .entities import entities_from_doc, people_from_doc
+        from .entities import entities_from_doc, make_doc, people_from_doc
 
-        doc = self.nlp.make_doc(cleaned.text)
-        doc.user_data["year"] = year
+        doc = make_doc(self.nlp, cleaned.text, year)
         for _, component in self.nlp.pipeline:
             doc = component(doc)
         entities = entities_from_doc(doc)

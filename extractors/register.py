@@ -131,11 +131,9 @@ def _token(char: str) -> str:
 
 
 def _trie_regex(forms: Iterable[str]) -> str:
-    """Compile literal forms into a prefix-trie regex.
-
-    Every branch starts with a literal character, so ``re`` skips ahead to possible first
-    letters instead of trying a 1,000-way alternation at every position.
-    """
+    """Compile literal forms into one prefix-trie regex."""
+    # Every branch starts with a literal character, so re skips ahead to possible first
+    # letters instead of trying a 1,000-way alternation at every position.
     trie: dict = {}
     for form in forms:
         node = trie
@@ -144,9 +142,11 @@ def _trie_regex(forms: Iterable[str]) -> str:
         node[""] = True
 
     def depth(node: dict) -> int:
+        """Longest path below a node."""
         return max((1 + depth(child) for key, child in node.items() if key), default=0)
 
     def build(node: dict) -> str:
+        """Regex for the forms below a node."""
         children = [(key, child) for key, child in node.items() if key]
         # Deeper branches first so that, where two branches both match, the longer one is tried first.
         children.sort(key=lambda kc: -depth(kc[1]))

@@ -68,7 +68,8 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def encrypt(source: bytes, user_password: str) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(source)))
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-128")
+    # RC4: pypdf implements it itself (AES would need the cryptography package).
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

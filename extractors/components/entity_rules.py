@@ -5,6 +5,8 @@ DATE rules in the same file are left to the ``ofsted_dates`` component.
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -42,8 +44,8 @@ class EntityRulesComponent:
             self.phrase_matcher.add(label, [nlp.make_doc(text) for text in sorted(texts)])
         self.regex_rules = [rule for rule in self.rules if rule.kind == "regex"]
 
-    def _regex_spans(self, doc: Doc) -> list[Span]:
-        """Spans of every regex rule over the document text."""
+    def _regex_spans(self, doc: Doc, taken: list[tuple[int, int]]) -> list[Span]:
+        """Spans of every regex rule over the document text, in rule order."""
         spans = []
         text = doc_text(doc)
         for rule in self.regex_rules:
@@ -52,17 +54,39 @@ class EntityRulesComponent:
                 if starts_inside_word(text, start):
                     continue  # rules start with a literal, not a look-behind: the boundary is checked here
                 if rule.label in ("ORG", "LEGISLATION"):
-                    start += leading_stop_offset(m.group(0), LEADING_STOP_WORDS)
+                    start, end = self._after_overlap(rule, text, start, end, taken)
+                    if start < 0:
+                        continue
+                    start += leading_stop_offset(text[start:end], LEADING_STOP_WORDS)
                 span = char_span(doc, start, end, rule.label)
                 if span is not None:
                     spans.append(span)
+                    bisect.insort(taken, (span.start_char, span.end_char))
         return spans
+
+    @staticmethod
+    def _after_overlap(rule: EntityRule, text: str, start: int, end: int,
+                       taken: list[tuple[int, int]]) -> tuple[int, int]:
+        """Retry a family match that starts inside an earlier entity from that entity's end."""
+        # Family prefixes take up to three capitalised words, so "...NHS Foundation Trust and
+        # Cleveland Police" would otherwise start inside the Trust. (-1, -1): nothing is left.
+        for _ in range(4):
+            i = bisect.bisect_left(taken, (end, end))
+            overlap = next((e for s, e in reversed(taken[max(0, i - 4):i]) if s < start < e), None)
+            if overlap is None:
+                return start, end
+            m = rule.compiled.search(text, overlap, end)
+            if m is None:
+                return -1, -1
+            start, end = m.span()
+        return -1, -1
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s, e, label=label) for label, s, e in self.phrase_matcher(doc)]
         if len(self.token_matcher):
             spans += [Span(doc, s, e, label=label) for label, s, e in self.token_matcher(doc)]
-        spans += self._regex_spans(doc)
+        taken = sorted((span.start_char, span.end_char) for span in spans)
+        spans += self._regex_spans(doc, taken)
         add_ents(doc, spans)
         return doc
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from .patterns import RoleRule, load_role_rules
-from .spans import char_span, doc_text, release_text
+from .spans import char_span, doc_text, release_text, starts_inside_word
 
 LABEL = "PERSON"
 USER_DATA_KEY = "ofsted_people"
@@ -37,12 +37,32 @@ _INITIAL = r"(?:[A-Z]\.|[A-Z](?=[ \t]))"
 _WORD_TITLED = rf"(?:{_CAP}|{_INITIAL})"
 _WORD = rf"(?:{_CAP}|{_UPPER})"
 
-TITLED_RE = re.compile(rf"(?<![\w]){_TITLE_RX}[ \t]+(?P<name>{_WORD_TITLED}(?:[ \t]*{_WORD_TITLED}){{0,3}})")
+# Scanning regexes start with a literal or a character class, never a look-behind or "^":
+# re then jumps to candidate characters. Word and line starts are checked in code.
+TITLED_RE = re.compile(rf"{_TITLE_RX}[ \t]+(?P<name>{_WORD_TITLED}(?:[ \t]*{_WORD_TITLED}){{0,3}})")
 NAME_AFTER_ROLE_RE = re.compile(rf"[ \t]*[:–-]?[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})")
 NAME_BEFORE_ROLE_RE = re.compile(rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})[ \t]*,?[ \t]*\(?$")
-SIGNATURE_LINE_RE = re.compile(rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,2}})[ \t]*$", re.M)
-INITIAL_LINE_RE = re.compile(rf"^[ \t]*(?P<name>[A-Z]\.[ \t]?{_CAP})[ \t]*$", re.M)
-LINE_START_NAME_RE = re.compile(rf"^[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})(?=[ \t]*,?[ \t]+[A-Z(])", re.M)
+
+
+class _LineRegex:
+    """A regex applied at every line start: anchored on the newline for speed, plus the first line."""
+
+    def __init__(self, body: str):
+        self.first = re.compile(body)
+        self.rest = re.compile("\n" + body)
+
+    def finditer(self, text: str):
+        """Matches starting at line starts, in order."""
+        first = self.first.match(text)
+        if first:
+            yield first
+        yield from self.rest.finditer(text)
+
+
+_LINE_END = r"[ \t]*(?=\n|$)"
+SIGNATURE_LINE_RE = _LineRegex(rf"[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,2}}){_LINE_END}")
+INITIAL_LINE_RE = _LineRegex(rf"[ \t]*(?P<name>[A-Z]\.[ \t]?{_CAP}){_LINE_END}")
+LINE_START_NAME_RE = _LineRegex(rf"[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})(?=[ \t]*,?[ \t]+[A-Z(])")
 YOURS_RE = re.compile(r"Yours (?:sincerely|faithfully|truly)", re.I)
 WORD_RE = re.compile(r"\S+")
 SEPARATOR_RE = re.compile(r"[ \t]*,?[ \t]*")
@@ -177,15 +197,16 @@ class PeopleComponent:
 
     @staticmethod
     def _alternation(patterns: list[str]) -> re.Pattern | None:
-        """One scanning regex for a kind of role."""
+        """One scanning regex for a kind of role; matches are checked again with ``role_at``."""
+        # Flat (no wrapping group): re can then skip ahead to the alternatives' first letters.
         if not patterns:
             return None
-        return re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![A-Za-z])")
+        return re.compile("|".join(patterns))
 
     # -- roles ------------------------------------------------------------------------------
     def role_at(self, text: str, pos: int, kinds: tuple[str, ...]) -> tuple[RoleRule, int] | None:
         """The longest role of the given kinds starting exactly at ``pos``."""
-        if pos >= len(text) or not (text[pos].isupper() or text[pos] == "("):
+        if pos >= len(text) or not (text[pos].isalpha() or text[pos] == "("):
             return None
         best = None
         for rule, compiled in self.roles:
@@ -276,6 +297,8 @@ class PeopleComponent:
         """'Mrs Ann Baxter', 'Dear Mrs Baxter', 'Councillor Ann McCoy'."""
         found = []
         for m in TITLED_RE.finditer(text):
+            if starts_inside_word(text, m.start()):
+                continue
             name = self._leading_name(text, m.start("name"), m.end("name"), ents, 1)
             if name is None:
                 continue
@@ -290,6 +313,8 @@ class PeopleComponent:
         if self.before_re is None:
             return found
         for m in self.before_re.finditer(text):
+            if starts_inside_word(text, m.start()):
+                continue
             rule = self.role_at(text, m.start(), ("before_name",))
             n = NAME_AFTER_ROLE_RE.match(text, m.end())
             if rule is None or n is None:
@@ -306,6 +331,8 @@ class PeopleComponent:
         if self.after_re is None:
             return found
         for m in self.after_re.finditer(text):
+            if starts_inside_word(text, m.start()) or not self.role_at(text, m.start(), ("after_name",)):
+                continue
             line_start, _ = _line_bounds(text, m.start())
             n = NAME_BEFORE_ROLE_RE.search(text, line_start, m.start())
             if n is None:

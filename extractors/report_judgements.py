@@ -1,0 +1,237 @@
+"""Judgement rules for Ofsted inspection reports (SIF 2014-18, ILACS 2018-, 2013 looked-after-children).
+
+Each rule is a small named function over one kind of evidence a report family prints, yielding
+``Candidate``s like the rules in ``judgements.py`` (where they are registered for doc_type
+``inspection_report``):
+
+- ``judgement_grade_table``: the ILACS page-1 table ("Judgement Grade", then rows "label grade"
+  whose labels and grades wrap over lines; the April 2026 format has no overall row).
+- ``ilacs_heading_judgements``: ILACS section headings "The experiences and progress of ...: good".
+- ``sif_overall_headline``: "Children's services in X are good / require improvement to be good",
+  "The overall judgement is (that children's services are) inadequate" on page 1.
+- ``sif_numbered_judgements``: the numbered page-1 list "1. Children who need help and protection
+  Good 2. ... 2.1 Adoption performance ... 3. Leadership, management and governance ...".
+- ``lscb_headline``: "The Local Safeguarding Children Board requires improvement", "The
+  (judgement for the) effectiveness of the LSCB is good": a headline, not praise of an activity.
+- ``lac_main_findings``: the 2013 looked-after-children "Record of main findings" table (overall
+  effectiveness and leadership and management only).
+
+A table is read as a chain of rows: each row's label is the text between the previous grade and
+this one, and the chain stops at the first piece of text that is not shaped like a row label
+(too long, a sentence, or not ending with an area's name), so narrative after the table is never
+read as a row. Grade legends ("Outstanding (Grade 1) A service that ...") are never read.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from .records import Section
+
+HEAD_CHARS = 6000  # page 1 of a report, where its judgement table or list is printed
+MAX_LABEL_WORDS = 16
+APOS = "['’]"
+NUMBER_PREFIX_RE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)\.?\s+")
+# After a headline grade: end of sentence, line, or a new sentence (capital) on the same line.
+HEADLINE_END = r"(?=\s*(?:[.:;]|$|(?-i:[A-Z0-9])|because\b))"
+
+
+@lru_cache(maxsize=1)
+def _grade_re() -> re.Pattern[str]:
+    return re.compile(judgements.grade_regex(), re.IGNORECASE)
+
+
+def row_area(label: str) -> tuple[str | None, int]:
+    """The area a row label names and where that name ends: the name ending last wins
+    (a block header such as "Services for looked after children" comes before the row's name)."""
+    best, best_end = None, -1
+    for area, pattern in judgements.area_patterns():  # longest phrase first
+        for match in pattern.finditer(label):
+            if match.end() > best_end:
+                best, best_end = area, match.end()
+    return best, best_end
+
+
+def _row_shaped(label: str) -> bool:
+    """A table row label: a short name, no sentence punctuation, starting with a capital."""
+    stripped = label.strip()
+    return (0 < len(stripped.split()) <= MAX_LABEL_WORDS and stripped[:1].isupper()
+            and not re.search(r"[.;!?]", stripped))
+
+
+# Words a row label may carry after the area's name ("... social work practice with children and their families").
+LABEL_TAIL_RE = re.compile(r"(?:\s+(?:with|and|their|children|families|young|people|of|the|for|in|this|area))*\s*$",
+                           re.IGNORECASE)
+
+
+def _names_area_at_end(label: str) -> str | None:
+    """The area a row label names, if the label ends with that area's name (give or take filler words)."""
+    stripped = label.rstrip(" \n\t:–-")
+    area, end = row_area(stripped)
+    return area if area and LABEL_TAIL_RE.fullmatch(stripped[end:]) else None
+
+
+def _candidate(area: str, match: re.Match[str], offset: int, start: int, evidence: str = "table"):
+    label = match.group(0)
+    score, family = judgements.lookup_grade(label)
+    return judgements.Candidate(area, " ".join(label.split()), score, family, evidence, start,
+                                offset + match.end())
+
+
+def _table_rows(text: str, start: int, end: int, *, numbered: bool,
+                skip_unknown: bool = False) -> Iterator[tuple[str, re.Match[str], int]]:
+    """(area, grade match, row start) for each row of a table printed from ``start`` on.
+
+    ``numbered``: each row label starts with its number ("2.1 Adoption performance").
+    ``skip_unknown``: a row-shaped label naming no area is passed over instead of ending the table.
+    """
+    block = text[start:end]
+    position = 0
+    for grade in _grade_re().finditer(block):
+        if grade.start() < position:
+            continue
+        label = block[position:grade.start()]
+        row_start = start + position + (len(label) - len(label.lstrip()))
+        if numbered:
+            number = NUMBER_PREFIX_RE.match(label)
+            if not number:
+                return
+            label = label[number.end():]
+        if not _row_shaped(label) or not grade.group(0)[:1].isupper():
+            return  # narrative after the table, or a grade word in a sentence ("is good")
+        area = _names_area_at_end(label)
+        if area is None and not skip_unknown:
+            return
+        if area is not None:
+            yield area, grade, row_start
+        position = grade.end()
+
+
+# --- ILACS ---------------------------------------------------------------------------------------
+
+JUDGEMENT_TABLE_CUE_RE = re.compile(r"\bJudgement\s+Grade\b")
+
+
+def judgement_grade_table(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+    """ILACS page-1 table: "Judgement Grade" then rows "The impact of leaders ... Good"."""
+    head = text[:HEAD_CHARS]
+    cue = JUDGEMENT_TABLE_CUE_RE.search(head)
+    if not cue:
+        return
+    for area, grade, row_start in _table_rows(text, cue.end(), min(len(text), cue.end() + 1500), numbered=False,
+                                              skip_unknown=True):
+        yield _candidate(area, grade, cue.end(), row_start)
+
+
+@lru_cache(maxsize=1)
+def _ilacs_heading_re() -> re.Pattern[str]:
+    label = (r"The\s+(?:experiences\s+and\s+progress\s+of\s+[^.:;\n]{3,90}?"
+             r"|impact\s+of\s+leaders\s+on\s+social\s+work\s+practice[^.:;\n]{0,40}?)")
+    return re.compile(rf"(?:^|(?<=[\s)]))(?P<label>{label})\s*:\s*(?P<grade>{judgements.grade_regex()})\b",
+                      re.IGNORECASE | re.MULTILINE)
+
+
+def ilacs_heading_judgements(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+    """ILACS section headings that carry their grade: "The experiences and progress of children
+    who need help and protection: good"."""
+    for match in _ilacs_heading_re().finditer(text):
+        area = _names_area_at_end(match.group("label"))
+        if area is None:
+            continue
+        label = match.group("grade")
+        score, family = judgements.lookup_grade(label)
+        yield judgements.Candidate(area, label, score, family, "prose", match.start(), match.end())
+
+
+# --- SIF -----------------------------------------------------------------------------------------
+
+# A council's name as printed in the headline: capitalised words, with "the", "of", "and", "on", "upon".
+COUNCIL_NAME = r"(?:the\s+)?(?-i:[A-Z][\w’'-]*)(?:\s+(?:(?-i:[A-Z][\w’'-]*)|of|and|on|upon|the|in|area))*?"
+
+
+@lru_cache(maxsize=1)
+def _sif_overall_res() -> list[re.Pattern[str]]:
+    grade = rf"{judgements.QUOTE}(?P<grade>{judgements.grade_regex()}){judgements.QUOTE}"
+    return [
+        re.compile(rf"\bChildren{APOS}s\s+services\s+in\s+{COUNCIL_NAME}\s+(?:are\s+|is\s+)?{grade}{HEADLINE_END}",
+                   re.IGNORECASE | re.MULTILINE),
+        re.compile(rf"\bThe\s+overall\s+judgement\s+is\s+(?:that\s+(?:the\s+)?children{APOS}s\s+services\s+"
+                   rf"(?:in\s+{COUNCIL_NAME}\s+)?(?:are|is)\s+)?{grade}{HEADLINE_END}", re.IGNORECASE | re.MULTILINE),
+    ]
+
+
+def sif_overall_headline(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+    """SIF page-1 headline: "Children's services in X are good", "The overall judgement is inadequate"."""
+    head = text[:HEAD_CHARS]
+    found = [m for pattern in _sif_overall_res() if (m := pattern.search(head))]
+    if not found:
+        return
+    match = min(found, key=lambda m: m.start())  # the first headline on page 1 is the report's own
+    label = match.group("grade")
+    score, family = judgements.lookup_grade(label)
+    yield judgements.Candidate("overall", label, score, family, "prose", match.start(), match.end())
+
+
+SIF_LIST_START_RE = re.compile(r"(?:^|(?<=\s))1\.?\s+Children\s+who\s+need\s+help\s+and\s+protection\b",
+                               re.IGNORECASE | re.MULTILINE)
+
+
+def sif_numbered_judgements(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+    """SIF page-1 list: "1. Children who need help and protection Good", "2.1 Adoption performance ..."."""
+    head = text[:HEAD_CHARS]
+    start = SIF_LIST_START_RE.search(head)
+    if not start:
+        return
+    for area, grade, row_start in _table_rows(text, start.start(), min(len(text), start.start() + 1500),
+                                              numbered=True, skip_unknown=True):
+        yield _candidate(area, grade, start.start(), row_start)
+
+
+@lru_cache(maxsize=1)
+def _lscb_re() -> re.Pattern[str]:
+    # "Local Safeguarding Children Board", "LSCB", or a board's own name ("Kent Safeguarding Children Board (KSCB)")
+    board = (r"(?:(?:(?:(?-i:[A-Z][\w’'-]*)|local)\s+){0,4}Safeguarding\s+Children\s+Board|LSCB)"
+             r"(?:\s*\((?-i:[A-Z]{3,6})\))?")
+    subject = rf"The\s+(?:(?:judgement\s+for\s+the\s+)?effectiveness\s+of\s+the\s+{board}\s+is|{board}\s+(?:is\s+)?)"
+    grade = rf"{judgements.QUOTE}(?P<grade>{judgements.grade_regex()}){judgements.QUOTE}"
+    return re.compile(rf"(?:^|(?<=[\s.]))(?-i:{subject[:3]}){subject[3:]}\s*{grade}{HEADLINE_END}",
+                      re.IGNORECASE | re.MULTILINE)
+
+
+def lscb_headline(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+    """The LSCB judgement as a headline: "The Local Safeguarding Children Board requires improvement",
+    "The judgement for the effectiveness of the LSCB is good" (not "... is good at ...")."""
+    for match in _lscb_re().finditer(text):
+        label = match.group("grade")
+        score, family = judgements.lookup_grade(label)
+        yield judgements.Candidate("lscb", label, score, family, "prose", match.start(), match.end())
+
+
+# --- 2013 looked-after-children inspections ------------------------------------------------------
+
+MAIN_FINDINGS_CUE_RE = re.compile(r"\bRecord\s+of\s+main\s+findings\b\s*")
+LAC_AREAS = frozenset({"overall", "leadership"})  # outcomes, provision and capacity are not recorded
+
+
+def lac_main_findings(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+    """2013 looked-after-children table "Record of main findings ... Overall effectiveness Inadequate
+    ... Leadership and management Inadequate" (the table, not the contents line naming it)."""
+    for cue in MAIN_FINDINGS_CUE_RE.finditer(text):
+        for area, grade, row_start in _table_rows(text, cue.end(), min(len(text), cue.end() + 1500),
+                                                  numbered=False, skip_unknown=True):
+            if area in LAC_AREAS:
+                yield _candidate(area, grade, cue.end(), row_start)
+
+
+REPORT_RULES_V1 = {
+    # rule name: function (registered in judgements.JUDGEMENT_RULES_V1 for doc_type inspection_report)
+    "judgement_grade_table": judgement_grade_table,
+    "ilacs_heading_judgements": ilacs_heading_judgements,
+    "sif_overall_headline": sif_overall_headline,
+    "sif_numbered_judgements": sif_numbered_judgements,
+    "lscb_headline": lscb_headline,
+    "lac_main_findings": lac_main_findings,
+}
+
+from . import judgements  # noqa: E402  (imported last: judgements.py registers the rules above)
