@@ -157,7 +157,7 @@ DATE_RANGE_RE = re.compile(
 INSPECTION_DATES_RE = re.compile(r"\b(?:inspection dates?|dates? of inspection|inspection took place)\b\s*:?\s*",
                                  re.IGNORECASE)
 LEAD_INSPECTOR_RE = re.compile(
-    r"\b(?i:lead inspector)\s*:?\s*(?P<name>(?:[A-Z][a-zA-Z'’-]+\s+){1,3}?[A-Z][a-zA-Z'’-]+)(?=\s*(?:,|\n|$|Senior|HMI|His|Her))",
+    r"\b(?i:(?:lead|reporting) inspector)\s*:?\s*(?P<name>(?:[A-Z][a-zA-Z'’-]+\s+){1,3}?[A-Z][a-zA-Z'’-]+)(?=\s*(?:,|\n|$|Senior|HMI|His|Her))",
     re.MULTILINE)
 
 

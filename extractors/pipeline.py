@@ -7,6 +7,7 @@ worker process and feed it many documents. A document that cannot be read gets a
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,7 +24,8 @@ from .sections import split_sections
 
 log = logging.getLogger(__name__)
 
-COUNCIL_HEAD_CHARS = 3000  # councils named in the title and address block decide the document's
+COUNCIL_HEAD_CHARS = 3000
+LEAD_ROLE_RE = re.compile(r"\b(lead|reporting) inspector\b", re.IGNORECASE)  # councils named in the title and address block decide the document's
 
 
 class Extractor:
@@ -82,6 +84,11 @@ class Extractor:
         for judgement in judgements:
             judgement.page = cleaned.page_at(judgement.start)
         entities, people = self.find_entities(cleaned, year)
+        if metadata and not metadata.get("lead_inspector"):
+            # Older reports print no "Lead inspector:" line, only the team list with roles.
+            lead = next((p for p in people if p.role and LEAD_ROLE_RE.search(p.role)), None)
+            if lead:
+                metadata["lead_inspector"] = lead.name
         document_date = kind.document_date.isoformat() if kind.document_date else metadata.get("published")
         return DocumentResult(
             path=str(path), doc_id=doc_id, doc_type=kind.doc_type, framework=kind.framework,
