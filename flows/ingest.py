@@ -1,7 +1,8 @@
 """The ingestion flow: raw documents in a folder to rows in DuckDB.
 
 Tasks work on batches of documents (a Prefect task costs 10-70 ms; a document a few ms), and
-one process writes the database. Unchanged files (same bytes, same pipeline version) are not
+one process writes the database. Tasks are not cached: their inputs are whole batches of
+extracted documents, and hashing them for a cache key would cost as much as extracting. Unchanged files (same bytes, same pipeline version) are not
 extracted again; a changed file replaces its own rows in one transaction per batch.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from extractors import PIPELINE_VERSION  # noqa: E402
 from extractors.pipeline import extract_paths  # noqa: E402
@@ -24,13 +26,13 @@ from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import IngestSummary  # noqa: E402
 
 
-@task(name="discover-files")
+@task(name="discover-files", cache_policy=NO_CACHE)
 def discover_files(raw_dir: str) -> list[tuple[str, str]]:
     """Every supported file under the folder with its content hash."""
     return [(str(path), file_digest(path.read_bytes())) for path in iter_input_files([Path(raw_dir)])]
 
 
-@task(name="plan-run")
+@task(name="plan-run", cache_policy=NO_CACHE)
 def plan_run(db_path: str, files: list[tuple[str, str]], raw_dir: str, force: bool) -> tuple[int, Plan]:
     """Start a run and decide which files to extract."""
     with Store(db_path) as store:
@@ -43,20 +45,20 @@ def plan_run(db_path: str, files: list[tuple[str, str]], raw_dir: str, force: bo
     return run_id, plan
 
 
-@task(name="extract-batch")
+@task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(paths: list[str], workers: int, ocr: bool) -> list[DocumentResult]:
     """Extract a batch of documents (errors are returned per document, never raised)."""
     return list(extract_paths(paths, workers=workers, ocr=ocr))
 
 
-@task(name="load-batch")
+@task(name="load-batch", cache_policy=NO_CACHE)
 def load_batch(db_path: str, results: list[DocumentResult], run_id: int) -> WriteSummary:
     """Write a batch in one transaction; failures go to the failures table."""
     with Store(db_path) as store:
         return store.write_documents(results, run_id=run_id, pipeline_version=PIPELINE_VERSION)
 
 
-@task(name="finish-run")
+@task(name="finish-run", cache_policy=NO_CACHE)
 def finish_run(db_path: str, run_id: int, summary: IngestSummary) -> IngestSummary:
     """Record the run's counts and read back judgements per area."""
     with Store(db_path) as store:
