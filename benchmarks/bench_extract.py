@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from bench_pdf_read import bare_pdfium  # the same floor as the reader benchmark
 
 from extractors.pipeline import Extractor
 from extractors.reading import iter_input_files
@@ -31,17 +32,9 @@ def bare_text(files: list[Path]) -> tuple[int, float]:
     start = time.perf_counter()
     for path in files:
         try:
-            pdf = pdfium.PdfDocument(str(path))
+            pages += bare_pdfium(path)
         except pdfium.PdfiumError:
             continue
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-            pages += 1
-        pdf.close()
     return pages, time.perf_counter() - start
 
 

@@ -19,8 +19,6 @@ from extractors.records import (
     Person,
     Section,
 )
-# Submodules, not the package: an editable install made before models/__init__.py existed maps
-# `models` as a namespace package, where the package-level exports are missing.
 from models.errors import DatabaseLocked, DatabaseNotFound
 from models.schema import SCHEMA_VERSION, TABLES
 from models.store import REGISTER_CSV, Store
