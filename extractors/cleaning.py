@@ -51,6 +51,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe]")
 BULLET_RE = re.compile(r"^[•·◼▪■●○◦\u2022\uf0b7\uf0a7-]\s+")
 TERMINAL_RE = re.compile(r"[.!?:;][’”'\")\]]*$")
 HYPHEN_END_RE = re.compile(r"(\w+)-$")
+# Characters that UTF-8 read as Windows-1252 or Latin-1 leaves behind; without one of them
+# there is no mojibake for ftfy's (slow) badness test to find.
+MOJIBAKE_HINT_RE = re.compile("[\u0080-\u009f\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\ufffd]")
 
 
 @dataclass(slots=True)
@@ -73,7 +76,7 @@ def repair_unicode(text: str) -> str:
     """Undo mojibake and odd code points; ftfy's full repair only where its badness test fires."""
     if text.isascii():
         return text
-    if ftfy.badness.is_bad(text):
+    if MOJIBAKE_HINT_RE.search(text) and ftfy.badness.is_bad(text):
         return ftfy.fix_text(text, uncurl_quotes=False, fix_latin_ligatures=True)
     # Most PDF text layers are clean: the cheap fixes are enough and 10x faster.
     return unicodedata.normalize("NFC", ftfy.fixes.fix_latin_ligatures(text))
@@ -153,7 +156,7 @@ def join_block_lines(lines: list[str], *, wrap_width: int | None, document_words
         wrapped = _starts_continuation(line) or (
             wrap_width is not None and len(prev) >= 0.6 * wrap_width and not _ends_sentence(prev)
         )
-        if HYPHEN_END_RE.search(prev) and line[:1].isalpha() and (wrapped or line[0].islower()):
+        if prev.endswith("-") and HYPHEN_END_RE.search(prev) and line[:1].isalpha() and (wrapped or line[0].islower()):
             out[-1] = join_hyphenated(prev, line, document_words)
         elif wrapped:
             out[-1] = prev + " " + line
@@ -208,7 +211,7 @@ def _append_paragraph(paragraphs: list[str], para: str, document_words: set[str]
     if paragraphs:
         prev = paragraphs[-1]
         if "\t" not in prev and "\t" not in para and not _ends_sentence(prev) and _starts_continuation(para):
-            if HYPHEN_END_RE.search(prev):
+            if prev.endswith("-") and HYPHEN_END_RE.search(prev):
                 paragraphs[-1] = join_hyphenated(prev, para, document_words)
             else:
                 paragraphs[-1] = prev + " " + para
