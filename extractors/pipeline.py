@@ -10,6 +10,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from . import PIPELINE_VERSION
@@ -130,6 +131,12 @@ class Extractor:
 _worker_extractor: Extractor | None = None
 
 
+@lru_cache(maxsize=2)
+def shared_extractor(ocr: bool = True) -> Extractor:
+    """One Extractor per process (its spaCy pipeline takes a second to build), reused by batches."""
+    return Extractor(ocr=ocr)
+
+
 def _start_worker(ocr: bool) -> None:
     global _worker_extractor
     _worker_extractor = Extractor(ocr=ocr)
@@ -140,13 +147,40 @@ def _extract_in_worker(path: str) -> DocumentResult:
     return _worker_extractor.extract(path)
 
 
+class ExtractorPool:
+    """Worker processes that each build one Extractor and keep it for every document they get.
+
+    Processes are spawned, not forked: the caller may be a multi-threaded orchestrator, and a
+    spawned worker imports only the extraction code.
+    """
+
+    def __init__(self, workers: int, *, ocr: bool = True):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_start_worker, initargs=(ocr,))
+
+    def extract_many(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
+        """Results in the order of the paths."""
+        yield from self.executor.map(_extract_in_worker, [str(p) for p in paths], chunksize=1)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ExtractorPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def extract_paths(paths: Iterable[str | Path], *, workers: int = 1, ocr: bool = True) -> Iterator[DocumentResult]:
     """Extract documents in order, in this process or in ``workers`` processes (one pipeline each)."""
     paths = [str(p) for p in paths]
     if workers <= 1 or len(paths) <= 1:
         yield from Extractor(ocr=ocr).extract_many(paths)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(ocr,)) as pool:
-        yield from pool.map(_extract_in_worker, paths, chunksize=2)
+    with ExtractorPool(workers, ocr=ocr) as pool:
+        yield from pool.extract_many(paths)

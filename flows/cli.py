@@ -85,10 +85,15 @@ def ingest(
     """Run the ingestion flow: extract new and changed documents into the database."""
     settings = get_settings()
     from .ingest import ingest_flow  # imports Prefect: only this command pays for it
+    from .runners import build_task_runner
 
-    summary = ingest_flow(raw_dir=str(raw_dir or settings.raw_dir), db_path=str(db or settings.db_path),
-                          force=force, workers=workers or settings.workers,
-                          batch_size=batch_size or settings.batch_size, ocr=settings.ocr)
+    if workers:
+        settings.workers = workers
+    runner = build_task_runner(settings)
+    summary = ingest_flow.with_options(task_runner=runner)(
+        raw_dir=str(raw_dir or settings.raw_dir), db_path=str(db or settings.db_path), force=force,
+        batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
+        lock_wait_seconds=settings.lock_wait_seconds)
     typer.echo(summary.format())
     if summary.n_failed:
         raise typer.Exit(1)

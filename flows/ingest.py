@@ -1,12 +1,17 @@
-"""The ingestion flow: raw documents in a folder to rows in DuckDB.
+"""The ingestion flows: raw documents in a folder to rows in DuckDB.
 
-Tasks work on batches of documents (a Prefect task costs 10-70 ms; a document a few ms), and
-one process writes the database. Tasks are not cached: their inputs are whole batches of
-extracted documents, and hashing them for a cache key would cost as much as extracting. Unchanged files (same bytes, same pipeline version) are not
-extracted again; a changed file replaces its own rows in one transaction per batch.
+Extraction runs as one task per batch of documents (a Prefect task costs 10-70 ms, a document a
+few ms), submitted to the task runner the settings choose: threads, worker processes, or a Dask
+cluster. The flow's own process is the only writer: it holds the database for the whole run, so
+a second ingestion waits for it (or stops, naming the holder) instead of interleaving. Each batch
+is written in one transaction, so a run killed mid-way leaves whole documents only, and the next
+run picks up what is missing. Tasks are not cached: their inputs are batches of extracted
+documents, and hashing them for a cache key would cost as much as extracting.
 """
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import os
 from pathlib import Path
 
@@ -17,28 +22,41 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.context import FlowRunContext  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from extractors import PIPELINE_VERSION  # noqa: E402
-from extractors.pipeline import extract_paths  # noqa: E402
+from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.reading import file_digest, iter_input_files  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
 from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import IngestSummary  # noqa: E402
 
+from .reporting import publish_progress, publish_run_report, run_quality_checks  # noqa: E402
+from .runners import task_runner_from_settings  # noqa: E402
+from .settings import get_settings  # noqa: E402
 
-@task(name="discover-files", cache_policy=NO_CACHE)
-def discover_files(raw_dir: str) -> list[tuple[str, str]]:
-    """Every supported file under the folder with its content hash."""
-    return [(str(path), file_digest(path.read_bytes())) for path in iter_input_files([Path(raw_dir)])]
+
+@task(name="discover-files", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def discover_files(raw_dir: str, pattern: str | None = None) -> list[tuple[str, str]]:
+    """Every supported file under the folder (matching the glob, if given) with its content hash."""
+    root = Path(raw_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
+    files = iter_input_files([root])
+    if pattern:
+        files = [f for f in files if fnmatch.fnmatch(f.relative_to(root).as_posix(), pattern)
+                 or fnmatch.fnmatch(f.name, pattern)]
+    return [(str(path), file_digest(path.read_bytes())) for path in files]
 
 
 @task(name="plan-run", cache_policy=NO_CACHE)
-def plan_run(db_path: str, files: list[tuple[str, str]], raw_dir: str, force: bool) -> tuple[int, Plan]:
+def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bool) -> tuple[int, Plan]:
     """Start a run and decide which files to extract."""
-    with Store(db_path) as store:
-        store.load_register()
-        run_id = store.start_run(raw_dir, PIPELINE_VERSION)
-        plan = store.plan(files, PIPELINE_VERSION, root=raw_dir)
+    store.load_register()
+    run_id = store.start_run(raw_dir, PIPELINE_VERSION)
+    plan = store.plan(files, PIPELINE_VERSION, root=raw_dir)
     if force:
         plan.changed.extend(plan.unchanged)
         plan.unchanged = []
@@ -46,47 +64,93 @@ def plan_run(db_path: str, files: list[tuple[str, str]], raw_dir: str, force: bo
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(paths: list[str], workers: int, ocr: bool) -> list[DocumentResult]:
+def extract_batch(paths: list[str], ocr: bool, pool: ExtractorPool | None = None) -> list[DocumentResult]:
     """Extract a batch of documents (errors are returned per document, never raised)."""
-    return list(extract_paths(paths, workers=workers, ocr=ocr))
+    if pool is not None:
+        return list(pool.extract_many(paths))
+    extractor = shared_extractor(ocr)  # on a Dask worker: built once per worker process
+    return [extractor.extract(path) for path in paths]
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
-def load_batch(db_path: str, results: list[DocumentResult], run_id: int) -> WriteSummary:
+def load_batch(store: Store, results: list[DocumentResult], run_id: int) -> WriteSummary:
     """Write a batch in one transaction; failures go to the failures table."""
-    with Store(db_path) as store:
-        return store.write_documents(results, run_id=run_id, pipeline_version=PIPELINE_VERSION)
+    return store.write_documents(results, run_id=run_id, pipeline_version=PIPELINE_VERSION)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE)
-def finish_run(db_path: str, run_id: int, summary: IngestSummary) -> IngestSummary:
+def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSummary:
     """Record the run's counts and read back judgements per area."""
-    with Store(db_path) as store:
-        store.finish_run(run_id, status="partial" if summary.n_failed else "ok", **summary.run_counts())
-        summary.judgements_per_area = dict(store.con.execute(
-            "SELECT area, count(*) FROM judgements GROUP BY area ORDER BY area").fetchall())
-        summary.table_rows = store.table_counts()
+    store.finish_run(run_id, status="partial" if summary.n_failed else "ok", **summary.run_counts())
+    summary.judgements_per_area = dict(store.con.execute(
+        "SELECT area, count(*) FROM judgements GROUP BY area ORDER BY area").fetchall())
+    summary.table_rows = store.table_counts()
     return summary
 
 
-@flow(name="ofsted-ingest", log_prints=True)
-def ingest_flow(raw_dir: str = "data/raw", db_path: str = "data/processed/ofsted.duckdb", force: bool = False,
-                workers: int = 1, batch_size: int = 20, ocr: bool = True) -> IngestSummary:
-    """Ingest new and changed documents from a folder into the DuckDB database."""
+def _local_pool(workers: int, ocr: bool, n_documents: int) -> contextlib.AbstractContextManager:
+    """Worker processes for a local run with several workers; none on Dask or for one worker."""
+    context = FlowRunContext.get()
+    on_dask = context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
+    if workers <= 1 or on_dask or n_documents <= 1:
+        return contextlib.nullcontext(None)
+    return ExtractorPool(workers, ocr=ocr)
+
+
+def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: bool, workers: int = 1,
+           pattern: str | None = None, lock_wait_seconds: float = 0) -> IngestSummary:
+    """The body of both flows: plan, extract batches through the task runner, load, check."""
     logger = get_run_logger()
-    files = discover_files(raw_dir)
-    run_id, plan = plan_run(db_path, files, raw_dir, force)
-    summary = IngestSummary.from_plan(run_id, plan)
-    todo = [item.path for item in plan.to_extract]
-    for first in range(0, len(todo), batch_size):
-        results = extract_batch(todo[first:first + batch_size], workers, ocr)
-        written = load_batch(db_path, results, run_id)
+    files = discover_files(raw_dir, pattern)
+    with Store.open_waiting(db_path, lock_wait_seconds) as store:
+        run_id, plan = plan_run(store, files, raw_dir, force)
+        summary = IngestSummary.from_plan(run_id, plan)
+        todo = [item.path for item in plan.to_extract]
+        batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
+        with _local_pool(workers, ocr, len(todo)) as pool:
+            futures = [extract_batch.submit(batch, ocr, pool) for batch in batches]
+            summary = _load_as_completed(store, futures, summary, run_id, len(todo), logger)
+        for item in plan.removed:
+            logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)
+        summary = finish_run(store, run_id, summary)
+        summary.quality = run_quality_checks(store, run_id)
+    publish_run_report(summary)
+    return summary
+
+
+def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, total: int, logger) -> IngestSummary:
+    """Write each batch as its extraction finishes: the flow's process is the only writer."""
+    done = 0
+    for future in as_completed(futures):
+        results = future.result()
+        # quote(): Prefect would otherwise walk every record of the batch looking for futures.
+        written = load_batch(store, quote(results), run_id)
         summary.add_batch(results, written)
-        logger.info("batch %d: %d written, %d failed", first // batch_size + 1, written.written, written.failed)
-    for item in plan.removed:
-        logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)
-    return finish_run(db_path, run_id, summary)
+        done += len(results)
+        publish_progress(run_id, done, total)
+        logger.info("%d of %d documents extracted (%d written, %d failed in this batch)",
+                    done, total, written.written, written.failed)
+    return summary
+
+
+@flow(name="ofsted-ingest", log_prints=True, task_runner=task_runner_from_settings())
+def ingest_flow(raw_dir: str = "data/raw", db_path: str = "data/processed/ofsted.duckdb", force: bool = False,
+                batch_size: int = 20, ocr: bool = True, workers: int = 1,
+                lock_wait_seconds: float = 0) -> IngestSummary:
+    """Ingest new and changed documents from a folder into the DuckDB database."""
+    return ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr, workers=workers,
+                  lock_wait_seconds=lock_wait_seconds)
+
+
+@flow(name="ofsted-reprocess", log_prints=True, task_runner=task_runner_from_settings())
+def reprocess_flow(raw_dir: str = "data/raw", pattern: str | None = None,
+                   db_path: str = "data/processed/ofsted.duckdb", batch_size: int = 20, ocr: bool = True,
+                   workers: int = 1, lock_wait_seconds: float = 600) -> IngestSummary:
+    """Re-extract the documents of a folder (those matching a glob, if given), changed or not."""
+    return ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr, workers=workers, pattern=pattern,
+                  lock_wait_seconds=lock_wait_seconds)
 
 
 if __name__ == "__main__":
-    print(ingest_flow().format())
+    settings = get_settings()
+    print(ingest_flow(raw_dir=str(settings.raw_dir), db_path=str(settings.db_path)).format())

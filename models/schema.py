@@ -193,6 +193,20 @@ TABLES: dict[str, Table] = {
             ("run_id",),
         ),
         Table(
+            "quality_checks",
+            _cols(
+                "run_id BIGINT NOT NULL",
+                "check_name VARCHAR NOT NULL",
+                "scope VARCHAR",
+                "value DOUBLE",
+                "warn_at DOUBLE",
+                "fail_at DOUBLE",
+                "status VARCHAR",
+                "detail VARCHAR",
+                "checked_at TIMESTAMP",
+            ),
+        ),
+        Table(
             "failures",
             _cols(
                 "run_id BIGINT",

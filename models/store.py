@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -108,6 +109,19 @@ class Store:
         except BaseException:
             self.con.close()
             raise
+
+    @classmethod
+    def open_waiting(cls, path: str | Path, wait_seconds: float, poll_seconds: float = 2.0) -> Store:
+        """Open for writing, waiting up to ``wait_seconds`` while another process holds the lock."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                return cls(path)
+            except DatabaseLocked as locked:
+                if time.monotonic() + poll_seconds > deadline:
+                    raise
+                log.warning("%s; waiting up to %.0f s more", locked, deadline - time.monotonic())
+                time.sleep(poll_seconds)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

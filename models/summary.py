@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from extractors.records import DocumentResult
 
+from .quality import QualityReport
 from .store import Plan, WriteSummary
 
 
@@ -24,6 +25,8 @@ class IngestSummary:
     judgements_per_area: dict[str, int] = field(default_factory=dict)
     extracted_per_area: Counter = field(default_factory=Counter)
     table_rows: dict[str, int] = field(default_factory=dict)
+    failed_paths: list[str] = field(default_factory=list)
+    quality: QualityReport | None = None
 
     @classmethod
     def from_plan(cls, run_id: int, plan: Plan) -> IngestSummary:
@@ -35,6 +38,7 @@ class IngestSummary:
     def add_batch(self, results: list[DocumentResult], written: WriteSummary) -> None:
         self.n_failed += written.failed
         self.failures.extend(r.error for r in results if r.error)
+        self.failed_paths.extend(r.path for r in results if r.error)
         self.extracted_per_area.update(j.area for r in results if not r.error for j in r.judgements)
 
     def run_counts(self) -> dict[str, int]:
@@ -43,6 +47,9 @@ class IngestSummary:
         return {"n_seen": self.n_seen, "n_new": self.n_new, "n_changed": self.n_changed,
                 "n_unchanged": self.n_unchanged, "n_removed": self.n_removed,
                 "n_duplicates": self.n_duplicates, "n_failed": failed_new}
+
+    def failure_rows(self) -> list[tuple[str, str]]:
+        return list(zip(self.failed_paths, self.failures))
 
     def format(self) -> str:
         """A plain table for the terminal."""
@@ -53,6 +60,10 @@ class IngestSummary:
         if self.judgements_per_area:
             lines.append("judgements in the database, per area")
             lines += [f"  {area:<22}{count:>6}" for area, count in self.judgements_per_area.items()]
+        if self.quality is not None:
+            lines.append(f"data quality: {self.quality.status}")
+            lines += [f"  {name:<26}{scope:<18}{value:>8.3g}  {status}" for name, scope, value, status, _ in
+                      self.quality.rows()]
         lines += [f"failed: {error}" for error in self.failures]
         lines += [f"removed: {path} (its rows are kept)" for path in self.removed]
         return "\n".join(lines)
