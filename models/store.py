@@ -393,7 +393,9 @@ class Store:
 
     def start_run(self, raw_dir: str | Path, pipeline_version: str) -> int:
         """Record the start of a run; return its run_id (1, 2, 3...)."""
-        # One writer process at a time (DuckDB's file lock), so max + 1 cannot race.
+        # One writer process at a time (DuckDB's file lock), so max + 1 cannot race, and a run
+        # still marked running was killed before it could finish: say so.
+        self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
         run_id = self.con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
         self.con.execute(
             "INSERT INTO runs (run_id, started_at, pipeline_version, raw_dir, status) "

@@ -402,3 +402,14 @@ def test_models_import_neither_prefect_nor_spacy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1], check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_run_left_running_by_a_killed_process_is_marked_interrupted(tmp_path):
+    from models.store import Store
+
+    with Store(tmp_path / "db.duckdb") as store:
+        killed = store.start_run("data/raw", "1")
+        finished = store.start_run("data/raw", "1")
+        store.finish_run(finished, status="ok")
+        statuses = dict(store.con.execute("SELECT run_id, status FROM runs").fetchall())
+    assert statuses == {killed: "interrupted", finished: "ok"}
