@@ -23,6 +23,7 @@ MAX_HEADING_WORDS = 22
 NUMBERING_RE = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 GRADE_SUFFIX_RE = re.compile(r"\s*[:–-]\s*(outstanding|good|requires improvement( to be good)?|inadequate|adequate)\s*$",
                              re.IGNORECASE)
+TOC_ENTRY_RE = re.compile(r"[A-Za-z?)]\s+\d{1,3}$")
 BODY_LABEL_BY_DOC_TYPE = {
     "annual_rating_letter": "rating",
     "council_minutes": "decision_record",
@@ -67,6 +68,8 @@ def classify_heading(line: str) -> tuple[str, float] | None:
         return None
     if not (stripped[0].isupper() or stripped[0].isdigit()):
         return None
+    if TOC_ENTRY_RE.search(stripped):
+        return None  # a contents-page entry ("Summary of findings 3"), not the heading itself
     core = GRADE_SUFFIX_RE.sub("", NUMBERING_RE.sub("", stripped)).rstrip("?:")
     key = normalise_heading(core)
     if not key:

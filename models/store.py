@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from models.errors import DatabaseLocked, DatabaseNotFound, SchemaVersionError
+from models.views import view_ddl
 from models.schema import (
     DOCUMENT_TABLES,
     MIGRATIONS,
@@ -183,6 +184,9 @@ class Store:
                     for statement in MIGRATIONS.get(step, []):
                         con.execute(statement)
                     self._record_version(step, "migrated")
+            # Views last: they read the tables; replacing them changes no row.
+            for statement in view_ddl():
+                con.execute(statement)
 
     def _record_version(self, version: int, note: str) -> None:
         """Add a schema_info row."""

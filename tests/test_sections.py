@@ -29,6 +29,7 @@ def test_headings(line, label):
     "Staying safe is a priority for the council and its partners in every school.",
     "being healthy",  # a heading starts with a capital
     "Summary of the weather in Teesside during the inspection weeks of May and June",
+    "Summary of findings 3",  # a contents-page entry
     "",
 ])
 def test_not_headings(line):

@@ -1,0 +1,125 @@
+"""Views for analysts, created with the schema: each column is documented in docs/views.md.
+
+- ``council_lineage``: every register row's GSS code -> the current council it became
+  (through reorganisations and ONS recodes, following ``successor`` names).
+- ``judgement_timeline``: every judgement of every council over the years, councils resolved
+  to today's, with normalised score, framework, scale and evidence.
+- ``latest_inspection``: one row per current council, in the shape of Ofsted's official
+  outcomes table (grades in Ofsted's words).
+- ``section_text``: sections with their labels, council, year, page and text.
+"""
+from __future__ import annotations
+
+VIEWS: dict[str, str] = {
+    "council_lineage": """
+        WITH RECURSIVE chain(gss_code, current_gss_code, depth) AS (
+            SELECT gss_code, gss_code, 0 FROM local_authorities
+            UNION ALL
+            SELECT chain.gss_code, next_row.gss_code, chain.depth + 1
+            FROM chain
+            JOIN local_authorities here ON here.gss_code = chain.current_gss_code
+            JOIN local_authorities next_row
+              ON list_contains(here.successor, next_row.name) AND next_row.valid_from = here.valid_to
+            WHERE chain.depth < 5
+        )
+        SELECT c.gss_code, c.current_gss_code, la.name AS current_name
+        FROM chain c
+        JOIN local_authorities la ON la.gss_code = c.current_gss_code
+        WHERE la.valid_to IS NULL
+        -- a county split in two (Cheshire, Bedfordshire) has two current successors: keep both
+    """,
+    "judgement_timeline": """
+        SELECT
+            coalesce(l.current_gss_code, j.la_gss_code) AS gss_code,
+            coalesce(l.current_name, la.name, j.local_authority) AS council,
+            la.name AS council_at_the_time,
+            j.la_gss_code AS gss_code_at_the_time,
+            j.year,
+            j.framework,
+            j.area,
+            j.label,
+            j.scale,
+            j.grade,
+            j.score,
+            j.evidence,
+            d.doc_type,
+            d.document_date,
+            j.doc_id,
+            d.path,
+            j.page,
+            j.text
+        FROM judgements j
+        JOIN documents d USING (doc_id)
+        LEFT JOIN local_authorities la ON la.gss_code = j.la_gss_code
+        LEFT JOIN council_lineage l ON l.gss_code = j.la_gss_code
+    """,
+    "latest_inspection": """
+        WITH reports AS (
+            SELECT d.*, coalesce(l.current_gss_code, d.la_gss_code) AS current_gss,
+                   row_number() OVER (
+                       PARTITION BY coalesce(l.current_gss_code, d.la_gss_code)
+                       ORDER BY coalesce(d.inspection_end, d.published, d.document_date) DESC NULLS LAST,
+                                d.year DESC NULLS LAST, d.path DESC) AS recency
+            FROM documents d
+            LEFT JOIN council_lineage l ON l.gss_code = d.la_gss_code
+            WHERE d.doc_type = 'inspection_report' AND d.framework IN ('sif', 'ilacs')
+              AND EXISTS (SELECT 1 FROM judgements j WHERE j.doc_id = d.doc_id AND j.area <> 'lscb')
+        ),
+        latest AS (SELECT * FROM reports WHERE recency = 1),
+        grades AS (
+            SELECT j.doc_id, j.area,
+                   CASE j.score WHEN 4 THEN 'Outstanding' WHEN 3 THEN 'Good'
+                        WHEN 2 THEN CASE WHEN j.framework = 'ilacs' THEN 'Requires improvement to be good'
+                                         ELSE 'Requires improvement' END
+                        WHEN 1 THEN 'Inadequate' END AS words
+            FROM judgements j JOIN latest USING (doc_id)
+        )
+        SELECT
+            la.name AS council,
+            la.gss_code,
+            la.dfe_la_code,
+            la.region,
+            latest.framework,
+            latest.inspection_start,
+            latest.inspection_end,
+            latest.published,
+            max(g.words) FILTER (WHERE g.area = 'overall') AS overall_effectiveness,
+            max(g.words) FILTER (WHERE g.area IN ('impact_of_leaders', 'leadership')) AS impact_of_leaders,
+            max(g.words) FILTER (WHERE g.area = 'help_and_protection') AS help_and_protection,
+            max(g.words) FILTER (WHERE g.area = 'children_in_care') AS children_in_care,
+            max(g.words) FILTER (WHERE g.area = 'care_leavers') AS care_leavers,
+            latest.path AS source_document,
+            latest.doc_id
+        FROM local_authorities la
+        LEFT JOIN latest ON latest.current_gss = la.gss_code
+        LEFT JOIN grades g ON g.doc_id = latest.doc_id
+        WHERE la.valid_to IS NULL
+        GROUP BY ALL
+    """,
+    "section_text": """
+        SELECT
+            s.doc_id,
+            row_number() OVER (PARTITION BY s.doc_id ORDER BY s.start_char) AS section_no,
+            s.label,
+            s.heading,
+            coalesce(l.current_name, la.name) AS council,
+            coalesce(l.current_gss_code, d.la_gss_code) AS gss_code,
+            d.year,
+            d.framework,
+            d.doc_type,
+            s.page,
+            s.start_char,
+            s.end_char,
+            substr(d.clean_text, s.start_char + 1, s.end_char - s.start_char) AS text,
+            d.path
+        FROM sections s
+        JOIN documents d USING (doc_id)
+        LEFT JOIN local_authorities la ON la.gss_code = d.la_gss_code
+        LEFT JOIN council_lineage l ON l.gss_code = d.la_gss_code
+    """,
+}
+
+
+def view_ddl() -> list[str]:
+    """CREATE OR REPLACE VIEW statements, in dependency order."""
+    return [f"CREATE OR REPLACE VIEW {name} AS {sql.strip()}" for name, sql in VIEWS.items()]
