@@ -90,13 +90,71 @@ def ingest(
     if workers:
         settings.workers = workers
     runner = build_task_runner(settings)
+    db_path = db or settings.db_path
     summary = ingest_flow.with_options(task_runner=runner)(
-        raw_dir=str(raw_dir or settings.raw_dir), db_path=str(db or settings.db_path), force=force,
+        raw_dir=str(raw_dir or settings.raw_dir), db_path=str(db_path), force=force,
         batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
-        lock_wait_seconds=settings.lock_wait_seconds)
+        lock_wait_seconds=settings.lock_wait_seconds,
+        export_dir=str(settings.export_dir or Path(db_path).parent / "exports"))
     typer.echo(summary.format())
     if summary.n_failed:
         raise typer.Exit(1)
+
+
+def _open_read_only(db: Path | None):
+    """The database opened read-only, or a clean exit with the reason."""
+    from models.errors import StoreError
+    from models.store import Store
+
+    path = db or get_settings().db_path
+    try:
+        return Store(path, read_only=True)
+    except StoreError as exc:
+        stderr.print(str(exc), highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for, e.g. \"missing from home\".")],
+    council: Annotated[Optional[str], typer.Option(help="Only this council (name or its start).")] = None,
+    framework: Annotated[Optional[str], typer.Option(help="Only this framework: apa, annual_rating, safeguarding_lac, sif, ilacs.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Hits to print.")] = 10,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+):
+    """Search the text of every section, ranked by BM25; matches are marked **like this**."""
+    from models.search import SearchUnavailable
+    from models.search import search as search_sections
+
+    with _open_read_only(db) as store:
+        try:
+            hits = search_sections(store.con, query, council=council, framework=framework, limit=limit)
+        except SearchUnavailable as exc:
+            stderr.print(str(exc), highlight=False)
+            raise typer.Exit(2) from None
+    if not hits:
+        stderr.print(f"no section matches {query!r}", highlight=False)
+        raise typer.Exit(1)
+    for rank, hit in enumerate(hits, start=1):
+        where = f"{hit.council or 'unknown council'}, {hit.year or 'year unknown'}, {hit.framework or '-'}"
+        section = hit.heading or hit.label
+        typer.echo(f"{rank:>2}. {hit.score:.2f}  {where}  [{hit.label}] {section} (p. {hit.page or '-'})")
+        typer.echo(f"    {hit.snippet}")
+        typer.echo(f"    {hit.path}")
+
+
+@app.command("export")
+def export_command(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write csv/ and parquet/ into (replaced whole).")],
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+):
+    """Write the analyst views as CSV and as Parquet partitioned by framework and year."""
+    from models.export import export_views
+
+    with _open_read_only(db) as store:
+        exported = export_views(store.con, out_dir)
+    for item in exported:
+        typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/")
 
 
 @app.command("eval")

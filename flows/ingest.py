@@ -30,6 +30,8 @@ from extractors import PIPELINE_VERSION  # noqa: E402
 from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.reading import file_digest, iter_input_files  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
+from models.export import export_views  # noqa: E402
+from models.search import refresh_search_index  # noqa: E402
 from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import IngestSummary  # noqa: E402
 
@@ -78,6 +80,18 @@ def load_batch(store: Store, results: list[DocumentResult], run_id: int) -> Writ
     return store.write_documents(results, run_id=run_id, pipeline_version=PIPELINE_VERSION)
 
 
+@task(name="refresh-search-index", cache_policy=NO_CACHE)
+def refresh_search(store: Store) -> bool:
+    """Rebuild the full-text index over sections if the stored documents changed."""
+    return refresh_search_index(store.con)
+
+
+@task(name="export-views", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def export(store: Store, export_dir: str) -> int:
+    """Write the analyst views as Parquet and CSV for readers who cannot open the live file."""
+    return len(export_views(store.con, export_dir))
+
+
 @task(name="finish-run", cache_policy=NO_CACHE)
 def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSummary:
     """Record the run's counts and read back judgements per area."""
@@ -98,7 +112,7 @@ def _local_pool(workers: int, ocr: bool, n_documents: int) -> contextlib.Abstrac
 
 
 def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: bool, workers: int = 1,
-           pattern: str | None = None, lock_wait_seconds: float = 0) -> IngestSummary:
+           pattern: str | None = None, lock_wait_seconds: float = 0, export_dir: str | None = None) -> IngestSummary:
     """The body of both flows: plan, extract batches through the task runner, load, check."""
     logger = get_run_logger()
     files = discover_files(raw_dir, pattern)
@@ -114,6 +128,9 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
             logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)
         summary = finish_run(store, run_id, summary)
         summary.quality = run_quality_checks(store, run_id)
+        refresh_search(store)
+        if export_dir:
+            export(store, export_dir)
     publish_run_report(summary)
     return summary
 
@@ -136,19 +153,19 @@ def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, tota
 @flow(name="ofsted-ingest", log_prints=True, task_runner=task_runner_from_settings())
 def ingest_flow(raw_dir: str = "data/raw", db_path: str = "data/processed/ofsted.duckdb", force: bool = False,
                 batch_size: int = 20, ocr: bool = True, workers: int = 1,
-                lock_wait_seconds: float = 0) -> IngestSummary:
+                lock_wait_seconds: float = 0, export_dir: str | None = None) -> IngestSummary:
     """Ingest new and changed documents from a folder into the DuckDB database."""
     return ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr, workers=workers,
-                  lock_wait_seconds=lock_wait_seconds)
+                  lock_wait_seconds=lock_wait_seconds, export_dir=export_dir)
 
 
 @flow(name="ofsted-reprocess", log_prints=True, task_runner=task_runner_from_settings())
 def reprocess_flow(raw_dir: str = "data/raw", pattern: str | None = None,
                    db_path: str = "data/processed/ofsted.duckdb", batch_size: int = 20, ocr: bool = True,
-                   workers: int = 1, lock_wait_seconds: float = 600) -> IngestSummary:
+                   workers: int = 1, lock_wait_seconds: float = 600, export_dir: str | None = None) -> IngestSummary:
     """Re-extract the documents of a folder (those matching a glob, if given), changed or not."""
     return ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr, workers=workers, pattern=pattern,
-                  lock_wait_seconds=lock_wait_seconds)
+                  lock_wait_seconds=lock_wait_seconds, export_dir=export_dir)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,117 @@
+"""Full-text search over sections, ranked with BM25 (DuckDB's fts extension).
+
+The index lives in the database: a table ``section_search`` (the rows of the ``section_text``
+view) with an fts index over its heading and text. Ingestion rebuilds it after a load, only
+when the stored documents changed (a fingerprint of their ids and pipeline versions is kept in
+``search_index_info``), so a run over unchanged files changes nothing. The extension is loaded
+from the ``duckdb-ext-fts`` wheel: nothing is downloaded and nothing is written to ``$HOME``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SNIPPET_CHARS = 220
+STOPWORDS = frozenset("a an and are as at be by for from in is it of on or that the to was were with".split())
+
+
+class SearchUnavailable(RuntimeError):
+    """The database has no search index yet, or the fts extension cannot be loaded."""
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the fts extension shipped in the duckdb-ext-fts wheel."""
+    try:
+        import duckdb_ext
+    except ImportError:  # pragma: no cover - the wheel is a dependency
+        raise SearchUnavailable("full-text search needs the duckdb-ext-fts package: pip install 'duckdb-ext-fts==1.4.4.*'") from None
+    directory = Path(next(iter(duckdb_ext.__path__))) / "extensions"
+    con.execute("SET enable_progress_bar = false")  # index builds would draw on stdout
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET extension_directory = ?", [str(directory)])
+    try:
+        con.execute("LOAD fts")
+    except duckdb.Error as exc:
+        raise SearchUnavailable(f"cannot load DuckDB's fts extension from {directory}: {exc}") from None
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute(
+        "SELECT coalesce(md5(string_agg(doc_id || ':' || coalesce(pipeline_version, ''), ',' ORDER BY doc_id)), '') "
+        "FROM documents").fetchone()[0]
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild the section index if the stored documents changed; True if it was rebuilt."""
+    con.execute("CREATE TABLE IF NOT EXISTS search_index_info (fingerprint VARCHAR, built_at TIMESTAMP)")
+    fingerprint = _fingerprint(con)
+    stored = con.execute("SELECT max(fingerprint) FROM search_index_info").fetchone()[0]
+    has_index = con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_section_search'").fetchone()[0]
+    if stored == fingerprint and has_index:
+        return False
+    load_fts(con)
+    con.execute("""
+        CREATE OR REPLACE TABLE section_search AS
+        SELECT doc_id || ':' || section_no AS section_key, * FROM section_text""")
+    con.execute("PRAGMA create_fts_index('section_search', 'section_key', 'heading', 'text', "
+                "stemmer = 'english', stopwords = 'english', overwrite = 1)")
+    con.execute("DELETE FROM search_index_info")
+    con.execute("INSERT INTO search_index_info VALUES (?, current_timestamp)", [fingerprint])
+    return True
+
+
+@dataclass(slots=True)
+class Hit:
+    score: float
+    council: str | None
+    year: int | None
+    framework: str | None
+    label: str
+    heading: str | None
+    page: int | None
+    path: str
+    snippet: str
+
+
+def _terms(query: str) -> list[str]:
+    return [t for t in re.findall(r"[a-z0-9']+", query.lower()) if t not in STOPWORDS]
+
+
+def highlight(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
+    """A window of the text around the first query term, terms marked **like this**."""
+    terms = _terms(query)
+    if not terms:
+        return " ".join(text[:width].split())
+    # Match each term's stem loosely: "missing" finds "missing", "neglect" finds "neglected".
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t[:max(4, len(t) - 2)]) + r"\w*" for t in terms) + r")",
+                         re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - width // 3)
+    window = text[start:start + width]
+    window = " ".join(window.split())
+    marked = pattern.sub(lambda m: f"**{m.group(0)}**", window)
+    return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
+
+
+def search(con: duckdb.DuckDBPyConnection, query: str, *, council: str | None = None,
+           framework: str | None = None, limit: int = 10) -> list[Hit]:
+    """Sections ranked by BM25 for a query, optionally for one council or framework."""
+    has_index = con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_section_search'").fetchone()[0]
+    if not has_index:
+        raise SearchUnavailable("the database has no search index yet: run `ofsted ingest` to build it")
+    load_fts(con)
+    rows = con.execute("""
+        SELECT score, council, year, framework, label, heading, page, path, text FROM (
+            SELECT *, fts_main_section_search.match_bm25(section_key, ?) AS score FROM section_search)
+        WHERE score IS NOT NULL
+          AND (? IS NULL OR lower(council) = lower(?) OR lower(council) LIKE lower(?) || '%')
+          AND (? IS NULL OR framework = ?)
+        ORDER BY score DESC, path, page
+        LIMIT ?""", [query, council, council, council, framework, framework, limit]).fetchall()
+    return [Hit(score, council_name, year, fw, label, heading, page, path, highlight(text, query))
+            for score, council_name, year, fw, label, heading, page, path, text in rows]
