@@ -1,0 +1,38 @@
+"""Every query of docs/cookbook.md runs against a database of the sample documents."""
+import re
+
+import duckdb
+import pytest
+
+from models.store import Store
+
+from .conftest import RAW_DIR, ROOT
+
+COOKBOOK = ROOT / "docs" / "cookbook.md"
+QUERIES = re.findall(r"^## (.+?)\n.*?```sql\n(.*?)```", COOKBOOK.read_text(encoding="utf-8"), re.S | re.M)
+
+
+@pytest.fixture(scope="module")
+def sample_con(extractor, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cookbook") / "ofsted.duckdb"
+    with Store(path) as store:
+        store.load_register()
+        store.write_documents([extractor.extract(p) for p in sorted(RAW_DIR.iterdir())])
+    with duckdb.connect(str(path), read_only=True) as con:
+        yield con
+
+
+def test_the_cookbook_has_ten_questions():
+    assert len(QUERIES) == 10
+
+
+# Questions whose answer on the samples is known not to be empty.
+ANSWERED_ON_SAMPLES = {1, 2, 3, 4, 5, 6, 9, 10}
+
+
+@pytest.mark.parametrize("number, title, sql", [(i, t, q) for i, (t, q) in enumerate(QUERIES, start=1)],
+                         ids=[t[:40] for t, _ in QUERIES])
+def test_cookbook_query_runs(sample_con, number, title, sql):
+    rows = sample_con.execute(sql).fetchall()
+    if number in ANSWERED_ON_SAMPLES:
+        assert rows, f"{title}: no rows on the sample documents"
