@@ -1,4 +1,4 @@
-"""The ``ofsted`` command line: ``extract``, ``ingest`` and ``eval``.
+"""The ``ofsted`` command line: ``extract``, ``ingest``, ``search``, ``export``, ``report`` and ``eval``.
 
 Each command mirrors a library verb. Results go to stdout, progress and logs to stderr.
 """
@@ -155,6 +155,25 @@ def export_command(
         exported = export_views(store.con, out_dir)
     for item in exported:
         typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/")
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
+    council: Annotated[Optional[str], typer.Option("--council", help="A council's name or alias; omit for every council.")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+):
+    """Write a self-contained HTML report: timelines, latest inspection, grades and coverage."""
+    from models.report import UnknownCouncil, build_report
+
+    with _open_read_only(db) as store:
+        try:
+            page = build_report(store.con, council)
+        except UnknownCouncil as error:
+            stderr.print(str(error), highlight=False, markup=False)
+            raise typer.Exit(1) from None
+    output.write_text(page, encoding="utf-8")
+    stderr.print(f"wrote {output}", highlight=False, markup=False)
 
 
 @app.command("eval")
