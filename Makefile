@@ -10,7 +10,20 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup run test extract score-seeds clean
+# A local Prefect server, the `ofsted` process work pool, its worker and the deployments of
+# prefect.yaml ("Running it in production" in the README). Run `make server` and `make worker` in
+# their own terminals; `make deploy` once the server is up. Only these targets talk to the server:
+# `make run` and `make test` keep their own temporary one.
+PREFECT_PORT ?= 4200
+POOL ?= ofsted
+SERVICE_LOG_LEVEL ?= INFO
+PREFECT := $(BIN)/prefect
+server deploy worker nightly-now reprocess: export PREFECT_API_URL ?= http://127.0.0.1:$(PREFECT_PORT)/api
+server worker: export PREFECT_LOGGING_LEVEL = $(SERVICE_LOG_LEVEL)
+# The temporary server of `make run` and `make test` keeps its SQLite file apart from the real one.
+run test: export PREFECT_HOME = $(CURDIR)/.prefect/local
+
+.PHONY: setup run test extract score-seeds clean server deploy worker nightly-now reprocess
 
 setup: $(VENV)/.installed
 
@@ -29,6 +42,23 @@ test: setup
 
 extract: setup
 	$(BIN)/ofsted extract data/raw --jsonl
+
+server: setup
+	$(PREFECT) server start --host 127.0.0.1 --port $(PREFECT_PORT)
+
+deploy: setup
+	$(PREFECT) work-pool inspect $(POOL) >/dev/null 2>&1 || $(PREFECT) work-pool create $(POOL) --type process
+	$(PREFECT) --no-prompt deploy --all
+
+worker: setup
+	$(PREFECT) worker start --pool $(POOL)
+
+nightly-now: setup
+	$(PREFECT) deployment run ofsted-ingest/nightly
+
+# make reprocess PATTERN='stockton_*.pdf'  (no PATTERN: every document in data/raw)
+reprocess: setup
+	$(PREFECT) deployment run ofsted-reprocess/reprocess $(if $(PATTERN),--param pattern='$(PATTERN)')
 
 clean:
 	rm -rf $(VENV) .prefect data/processed/*.duckdb data/processed/*.wal

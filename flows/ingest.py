@@ -40,25 +40,34 @@ from .runners import task_runner_from_settings  # noqa: E402
 from .settings import get_settings  # noqa: E402
 
 
+def matches(path: str | Path, raw_dir: str, pattern: str) -> bool:
+    """Whether a file under the folder matches a glob, by its relative path or its name."""
+    path = Path(path)
+    relative = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.as_posix()
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
+
+
+# Retries are for the file system (a share that blips); a bad document is never retried: its
+# error is returned as a result and recorded in failures.
 @task(name="discover-files", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def discover_files(raw_dir: str, pattern: str | None = None) -> list[tuple[str, str]]:
     """Every supported file under the folder (matching the glob, if given) with its content hash."""
     root = Path(raw_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
-    files = iter_input_files([root])
-    if pattern:
-        files = [f for f in files if fnmatch.fnmatch(f.relative_to(root).as_posix(), pattern)
-                 or fnmatch.fnmatch(f.name, pattern)]
+    files = [f for f in iter_input_files([root]) if not pattern or matches(f, raw_dir, pattern)]
     return [(str(path), file_digest(path.read_bytes())) for path in files]
 
 
 @task(name="plan-run", cache_policy=NO_CACHE)
-def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bool) -> tuple[int, Plan]:
+def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bool,
+             pattern: str | None = None) -> tuple[int, Plan]:
     """Start a run and decide which files to extract."""
     store.load_register()
     run_id = store.start_run(raw_dir, PIPELINE_VERSION)
     plan = store.plan(files, PIPELINE_VERSION, root=raw_dir)
+    if pattern:  # files outside the glob were not looked at: they are not removed
+        plan.removed = [item for item in plan.removed if matches(item.path, raw_dir, pattern)]
     if force:
         plan.changed.extend(plan.unchanged)
         plan.unchanged = []
@@ -117,7 +126,7 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
     logger = get_run_logger()
     files = discover_files(raw_dir, pattern)
     with Store.open_waiting(db_path, lock_wait_seconds) as store:
-        run_id, plan = plan_run(store, files, raw_dir, force)
+        run_id, plan = plan_run(store, files, raw_dir, force, pattern)
         summary = IngestSummary.from_plan(run_id, plan)
         todo = [item.path for item in plan.to_extract]
         batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
@@ -152,20 +161,24 @@ def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, tota
 
 @flow(name="ofsted-ingest", log_prints=True, task_runner=task_runner_from_settings())
 def ingest_flow(raw_dir: str = "data/raw", db_path: str = "data/processed/ofsted.duckdb", force: bool = False,
-                batch_size: int = 20, ocr: bool = True, workers: int = 1,
-                lock_wait_seconds: float = 0, export_dir: str | None = None) -> IngestSummary:
+                batch_size: int = 20, ocr: bool = True, workers: int | None = None,
+                lock_wait_seconds: float | None = None, export_dir: str | None = None) -> IngestSummary:
     """Ingest new and changed documents from a folder into the DuckDB database."""
-    return ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr, workers=workers,
-                  lock_wait_seconds=lock_wait_seconds, export_dir=export_dir)
+    settings = get_settings()  # unset parameters come from OFSTED_* on the machine running the flow
+    return ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr,
+                  workers=workers or settings.workers,
+                  lock_wait_seconds=settings.lock_wait_seconds if lock_wait_seconds is None else lock_wait_seconds,
+                  export_dir=export_dir)
 
 
 @flow(name="ofsted-reprocess", log_prints=True, task_runner=task_runner_from_settings())
 def reprocess_flow(raw_dir: str = "data/raw", pattern: str | None = None,
                    db_path: str = "data/processed/ofsted.duckdb", batch_size: int = 20, ocr: bool = True,
-                   workers: int = 1, lock_wait_seconds: float = 600, export_dir: str | None = None) -> IngestSummary:
+                   workers: int | None = None, lock_wait_seconds: float = 600,
+                   export_dir: str | None = None) -> IngestSummary:
     """Re-extract the documents of a folder (those matching a glob, if given), changed or not."""
-    return ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr, workers=workers, pattern=pattern,
-                  lock_wait_seconds=lock_wait_seconds, export_dir=export_dir)
+    return ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr, workers=workers or get_settings().workers,
+                  pattern=pattern, lock_wait_seconds=lock_wait_seconds, export_dir=export_dir)
 
 
 if __name__ == "__main__":
