@@ -36,7 +36,7 @@ from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import IngestSummary  # noqa: E402
 
 from .reporting import publish_progress, publish_run_report, run_quality_checks  # noqa: E402
-from .runners import task_runner_from_settings  # noqa: E402
+from .runners import DaskTaskRunner, task_runner_from_settings  # noqa: E402
 from .settings import get_settings  # noqa: E402
 
 
@@ -47,9 +47,23 @@ def matches(path: str | Path, raw_dir: str, pattern: str) -> bool:
     return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
 
 
+def transient_io_error(task, task_run, state) -> bool:
+    """Retry only an I/O error that may pass (a network share blipping), not a missing folder."""
+    try:
+        state.result()
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return False
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
 # Retries are for the file system (a share that blips); a bad document is never retried: its
 # error is returned as a result and recorded in failures.
-@task(name="discover-files", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+@task(name="discover-files", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=transient_io_error)
 def discover_files(raw_dir: str, pattern: str | None = None) -> list[tuple[str, str]]:
     """Every supported file under the folder (matching the glob, if given) with its content hash."""
     root = Path(raw_dir)
@@ -114,7 +128,7 @@ def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSumma
 def _local_pool(workers: int, ocr: bool, n_documents: int) -> contextlib.AbstractContextManager:
     """Worker processes for a local run with several workers; none on Dask or for one worker."""
     context = FlowRunContext.get()
-    on_dask = context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
+    on_dask = context is not None and DaskTaskRunner is not None and isinstance(context.task_runner, DaskTaskRunner)
     if workers <= 1 or on_dask or n_documents <= 1:
         return contextlib.nullcontext(None)
     return ExtractorPool(workers, ocr=ocr)
