@@ -85,6 +85,14 @@ def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bo
     if force:
         plan.changed.extend(plan.unchanged)
         plan.unchanged = []
+    else:
+        # Same bytes, same pipeline: a file that failed before would fail the same way.
+        known = store.known_failures([item.doc_id for item in plan.new], PIPELINE_VERSION)
+        for item in plan.new:
+            if item.doc_id in known:
+                item.error = known[item.doc_id][1]
+                plan.failing.append(item)
+        plan.new = [item for item in plan.new if item.doc_id not in known]
     return run_id, plan
 
 
@@ -142,6 +150,8 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
     with Store.open_waiting(db_path, lock_wait_seconds) as store:
         run_id, plan = plan_run(store, files, raw_dir, force, pattern)
         summary = IngestSummary.from_plan(run_id, plan)
+        if plan.failing:
+            store.record_failures(run_id, [(item.path, item.error, item.doc_id) for item in plan.failing])
         todo = [item.path for item in plan.to_extract]
         batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
         with _local_pool(workers, ocr, len(todo)) as pool:
@@ -150,7 +160,8 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
         for item in plan.removed:
             logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)
         summary = finish_run(store, run_id, summary)
-        summary.quality = run_quality_checks(store, run_id)
+        if todo or plan.removed or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
+            summary.quality = run_quality_checks(store, run_id)  # checks follow a load; no load, no change
         refresh_search(store)
         if export_dir:
             export(store, export_dir)

@@ -54,6 +54,7 @@ class PlanItem:
     stored_path: str | None = None  # where doc_id is stored now; for a duplicate, the kept path
     stored_doc_id: str | None = None  # what is stored under path now, if another doc_id
     stored_version: str | None = None
+    error: str | None = None  # for a file that already failed with these bytes: the reason
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class Plan:
     unchanged: list[PlanItem] = field(default_factory=list)
     removed: list[PlanItem] = field(default_factory=list)
     duplicates: list[PlanItem] = field(default_factory=list)
+    failing: list[PlanItem] = field(default_factory=list)  # failed before with these bytes and version
     n_seen: int = 0
 
     @property
@@ -407,6 +409,19 @@ class Store:
             [run_id, _utcnow(), pipeline_version, str(raw_dir)],
         )
         return run_id
+
+    def known_failures(self, doc_ids: Iterable[str], pipeline_version: str) -> dict[str, tuple[str, str]]:
+        """doc_id -> (path, error) of files that already failed with these bytes and this version.
+
+        Extracting them again would fail the same way: a run records the failure again instead.
+        """
+        keys = pa.table({"doc_id": pa.array(sorted(set(doc_ids)), pa.string())})
+        with self._view("_candidate_ids", keys):
+            rows = self.con.execute(
+                "SELECT f.doc_id, arg_max(f.path, f.run_id), arg_max(f.error, f.run_id) FROM failures f "
+                "JOIN runs r USING (run_id) JOIN _candidate_ids c USING (doc_id) "
+                "WHERE r.pipeline_version = ? GROUP BY f.doc_id", [pipeline_version]).fetchall()
+        return {doc_id: (path, error) for doc_id, path, error in rows}
 
     def record_failures(self, run_id: int, failures: Iterable[Sequence[str | None]]) -> int:
         """Record (path, error) or (path, error, doc_id) tuples for a run; return rows added."""

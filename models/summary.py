@@ -33,7 +33,9 @@ class IngestSummary:
         counts = plan.counts()
         return cls(run_id=run_id, n_seen=counts["n_seen"], n_new=counts["n_new"], n_changed=counts["n_changed"],
                    n_unchanged=counts["n_unchanged"], n_removed=counts["n_removed"],
-                   n_duplicates=counts["n_duplicates"], removed=[item.path for item in plan.removed])
+                   n_duplicates=counts["n_duplicates"], removed=[item.path for item in plan.removed],
+                   n_failed=len(plan.failing), failures=[item.error for item in plan.failing],
+                   failed_paths=[item.path for item in plan.failing])
 
     def add_batch(self, results: list[DocumentResult], written: WriteSummary) -> None:
         self.n_failed += written.failed
