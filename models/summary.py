@@ -1,7 +1,6 @@
 """What an ingestion run did, as counts and a printable table."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.records import DocumentResult
@@ -23,7 +22,6 @@ class IngestSummary:
     failures: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     judgements_per_area: dict[str, int] = field(default_factory=dict)
-    extracted_per_area: Counter = field(default_factory=Counter)
     table_rows: dict[str, int] = field(default_factory=dict)
     failed_paths: list[str] = field(default_factory=list)
     quality: QualityReport | None = None
@@ -41,14 +39,12 @@ class IngestSummary:
         self.n_failed += written.failed
         self.failures.extend(r.error for r in results if r.error)
         self.failed_paths.extend(r.path for r in results if r.error)
-        self.extracted_per_area.update(j.area for r in results if not r.error for j in r.judgements)
 
     def run_counts(self) -> dict[str, int]:
-        """Counts for the runs table (new and changed count documents stored, not attempted)."""
-        failed_new = self.n_failed
+        """Counts for the runs table: new and changed count files attempted, failed ones included."""
         return {"n_seen": self.n_seen, "n_new": self.n_new, "n_changed": self.n_changed,
                 "n_unchanged": self.n_unchanged, "n_removed": self.n_removed,
-                "n_duplicates": self.n_duplicates, "n_failed": failed_new}
+                "n_duplicates": self.n_duplicates, "n_failed": self.n_failed}
 
     def failure_rows(self) -> list[tuple[str, str]]:
         return list(zip(self.failed_paths, self.failures))
