@@ -37,3 +37,17 @@ def extractor():
 @pytest.fixture(scope="session")
 def seed_paths():
     return sorted(RAW_DIR.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def sample_db(extractor, tmp_path_factory):
+    """A database of the sample documents in data/raw, with its search index."""
+    from models.search import refresh_search_index
+    from models.store import Store
+
+    path = tmp_path_factory.mktemp("samples") / "ofsted.duckdb"
+    with Store(path) as store:
+        store.load_register()
+        store.write_documents([extractor.extract(p) for p in sorted(RAW_DIR.iterdir())])
+        refresh_search_index(store.con)
+    return path

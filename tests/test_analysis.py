@@ -9,19 +9,7 @@ from models.export import export_views
 from models.search import SearchUnavailable, highlight, refresh_search_index, search
 from models.store import Store
 
-from .conftest import RAW_DIR
-
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def sample_db(extractor, tmp_path_factory):
-    path = tmp_path_factory.mktemp("analysis") / "ofsted.duckdb"
-    with Store(path) as store:
-        store.load_register()
-        store.write_documents([extractor.extract(p) for p in sorted(RAW_DIR.iterdir())])
-        refresh_search_index(store.con)
-    return path
 
 
 def test_latest_inspection_has_one_row_per_current_council_in_ofsteds_words(sample_db):

@@ -4,21 +4,15 @@ import re
 import duckdb
 import pytest
 
-from models.store import Store
-
-from .conftest import RAW_DIR, ROOT
+from .conftest import ROOT
 
 COOKBOOK = ROOT / "docs" / "cookbook.md"
 QUERIES = re.findall(r"^## (.+?)\n.*?```sql\n(.*?)```", COOKBOOK.read_text(encoding="utf-8"), re.S | re.M)
 
 
 @pytest.fixture(scope="module")
-def sample_con(extractor, tmp_path_factory):
-    path = tmp_path_factory.mktemp("cookbook") / "ofsted.duckdb"
-    with Store(path) as store:
-        store.load_register()
-        store.write_documents([extractor.extract(p) for p in sorted(RAW_DIR.iterdir())])
-    with duckdb.connect(str(path), read_only=True) as con:
+def sample_con(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
         yield con
 
 
