@@ -35,9 +35,11 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 	touch $@
 
 run: setup
+	@mkdir -p "$$PREFECT_HOME"
 	$(BIN)/ofsted ingest data/raw --db $(DB)
 
 test: setup
+	@mkdir -p "$$PREFECT_HOME"
 	$(BIN)/pytest -q
 
 extract: setup
