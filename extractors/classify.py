@@ -68,8 +68,9 @@ FRAMEWORK_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("apa", _cue(r"\bannual performance assessment\b")),
 )
 
+PUBLISHED_RE = re.compile(rf"\b(?:report )?published:?\s*(?:on\s+)?({DAY_MONTH_YEAR})", re.IGNORECASE)
 DATE_LINE_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("published", re.compile(rf"\b(?:report )?published:?\s*(?:on\s+)?({DAY_MONTH_YEAR})", re.IGNORECASE)),
+    ("published", PUBLISHED_RE),
     ("meeting", re.compile(rf"\bmeeting\b[\s.:…-]*((?:\w+day,?\s+)?{DAY_MONTH_YEAR})", re.IGNORECASE)),
     ("date_of_decision", re.compile(rf"\bdate of decision:?\s*({DAY_MONTH_YEAR})", re.IGNORECASE)),
 )
@@ -183,7 +184,7 @@ def find_report_metadata(text: str) -> dict[str, str]:
     span = parse_date_range(head[cue.end(): cue.end() + 80]) if cue else parse_date_range(head)
     if span:
         found["inspection_start"], found["inspection_end"] = span[0].isoformat(), span[1].isoformat()
-    published = DATE_LINE_CUES_V1[0][1].search(head)
+    published = PUBLISHED_RE.search(head)
     if published and (day := parse_date(published.group(1))):
         found["published"] = day.isoformat()
     lead = LEAD_INSPECTOR_RE.search(text)

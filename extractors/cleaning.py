@@ -63,12 +63,17 @@ class CleanText:
     text: str
     pages: list[PageSpan] = field(default_factory=list)
     boilerplate: list[Boilerplate] = field(default_factory=list)
+    # Page start offsets, once: page_at runs for every judgement, section and entity.
+    _page_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._page_starts = [span.start for span in self.pages]
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding a character offset (the last page for offsets past the end)."""
         if not self.pages:
             return None
-        index = bisect.bisect_right([span.start for span in self.pages], offset) - 1
+        index = bisect.bisect_right(self._page_starts, offset) - 1
         return self.pages[max(index, 0)].number
 
 

@@ -10,7 +10,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from . import PIPELINE_VERSION
@@ -128,23 +128,14 @@ class Extractor:
         return entities, people
 
 
-_worker_extractor: Extractor | None = None
-
-
 @lru_cache(maxsize=2)
 def shared_extractor(ocr: bool = True) -> Extractor:
     """One Extractor per process (its spaCy pipeline takes a second to build), reused by batches."""
     return Extractor(ocr=ocr)
 
 
-def _start_worker(ocr: bool) -> None:
-    global _worker_extractor
-    _worker_extractor = Extractor(ocr=ocr)
-
-
-def _extract_in_worker(path: str) -> DocumentResult:
-    assert _worker_extractor is not None
-    return _worker_extractor.extract(path)
+def _extract_in_worker(path: str, ocr: bool) -> DocumentResult:
+    return shared_extractor(ocr).extract(path)
 
 
 class ExtractorPool:
@@ -158,13 +149,14 @@ class ExtractorPool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.workers = workers
+        self.ocr = ocr
+        # Each worker builds its Extractor as it starts, not on its first document.
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_start_worker, initargs=(ocr,))
+                                            initializer=shared_extractor, initargs=(ocr,))
 
     def extract_many(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
         """Results in the order of the paths."""
-        yield from self.executor.map(_extract_in_worker, [str(p) for p in paths], chunksize=1)
+        yield from self.executor.map(partial(_extract_in_worker, ocr=self.ocr), [str(p) for p in paths], chunksize=1)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -180,7 +172,7 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 1, ocr: bool = 
     """Extract documents in order, in this process or in ``workers`` processes (one pipeline each)."""
     paths = [str(p) for p in paths]
     if workers <= 1 or len(paths) <= 1:
-        yield from Extractor(ocr=ocr).extract_many(paths)
+        yield from shared_extractor(ocr).extract_many(paths)
         return
     with ExtractorPool(workers, ocr=ocr) as pool:
         yield from pool.extract_many(paths)

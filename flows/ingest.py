@@ -129,7 +129,6 @@ def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSumma
     store.finish_run(run_id, status="partial" if summary.n_failed else "ok", **summary.run_counts())
     summary.judgements_per_area = dict(store.con.execute(
         "SELECT area, count(*) FROM judgements GROUP BY area ORDER BY area").fetchall())
-    summary.table_rows = store.table_counts()
     return summary
 
 

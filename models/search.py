@@ -38,6 +38,12 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
         raise SearchUnavailable(f"cannot load DuckDB's fts extension from {directory}: {exc}") from None
 
 
+def _has_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the fts index over ``section_search`` exists (it lives in a schema of its own)."""
+    return con.execute("SELECT count(*) FROM information_schema.schemata "
+                       "WHERE schema_name = 'fts_main_section_search'").fetchone()[0] > 0
+
+
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute(
         "SELECT coalesce(md5(string_agg(doc_id || ':' || coalesce(pipeline_version, ''), ',' ORDER BY doc_id)), '') "
@@ -49,9 +55,7 @@ def refresh_search_index(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute("CREATE TABLE IF NOT EXISTS search_index_info (fingerprint VARCHAR, built_at TIMESTAMP)")
     fingerprint = _fingerprint(con)
     stored = con.execute("SELECT max(fingerprint) FROM search_index_info").fetchone()[0]
-    has_index = con.execute(
-        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_section_search'").fetchone()[0]
-    if stored == fingerprint and has_index:
+    if stored == fingerprint and _has_index(con):
         return False
     load_fts(con)
     con.execute("""
@@ -100,9 +104,7 @@ def highlight(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
 def search(con: duckdb.DuckDBPyConnection, query: str, *, council: str | None = None,
            framework: str | None = None, limit: int = 10) -> list[Hit]:
     """Sections ranked by BM25 for a query, optionally for one council or framework."""
-    has_index = con.execute(
-        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_section_search'").fetchone()[0]
-    if not has_index:
+    if not _has_index(con):
         raise SearchUnavailable("the database has no search index yet: run `ofsted ingest` to build it")
     load_fts(con)
     rows = con.execute("""

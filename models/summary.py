@@ -22,7 +22,6 @@ class IngestSummary:
     failures: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     judgements_per_area: dict[str, int] = field(default_factory=dict)
-    table_rows: dict[str, int] = field(default_factory=dict)
     failed_paths: list[str] = field(default_factory=list)
     quality: QualityReport | None = None
 
