@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # version -> statements that bring a database at (version - 1) up to it. Version 1 is the
 # initial schema, created by the DDL below, so it needs no step.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    2: ["ALTER TABLE runs ADD COLUMN IF NOT EXISTS n_skipped INTEGER"],
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,7 @@ TABLES: dict[str, Table] = {
                 "pipeline_version VARCHAR",
                 "raw_dir VARCHAR",
                 "status VARCHAR",
+                "n_skipped INTEGER",
             ),
             ("run_id",),
         ),

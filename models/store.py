@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
+import os
+import shutil
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +22,16 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from models.errors import DatabaseLocked, DatabaseNotFound, SchemaVersionError
+from models.errors import (
+    DatabaseLocked,
+    DatabaseNotFound,
+    DatabaseUnusable,
+    SchemaVersionError,
+    from_duckdb,
+    is_a_folder,
+    not_a_database,
+    not_ours,
+)
 from models.views import view_ddl
 from models.schema import (
     DOCUMENT_TABLES,
@@ -37,6 +48,12 @@ if TYPE_CHECKING:  # records are only read here, by attribute: no runtime depend
 log = logging.getLogger(__name__)
 
 DEFAULT_DB_PATH = "data/processed/ofsted.duckdb"
+
+
+def snapshot_path(db_path: str | Path) -> Path:
+    """Where readers find a database's snapshot: ``ofsted.duckdb`` -> ``ofsted.snapshot.duckdb``."""
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}.snapshot{path.suffix or '.duckdb'}")
 # The council register shipped with the extractors (models/ and extractors/ are sibling packages).
 REGISTER_CSV = Path(__file__).resolve().parents[1] / "extractors" / "data" / "local_authorities.csv"
 
@@ -67,6 +84,8 @@ class Plan:
     removed: list[PlanItem] = field(default_factory=list)
     duplicates: list[PlanItem] = field(default_factory=list)
     failing: list[PlanItem] = field(default_factory=list)  # failed before with these bytes and version
+    # stored documents whose file now holds a copy of another document: their rows are deleted
+    superseded: list[PlanItem] = field(default_factory=list)
     n_seen: int = 0
 
     @property
@@ -126,6 +145,41 @@ class Store:
                 log.warning("%s; waiting up to %.0f s more", locked, deadline - time.monotonic())
                 time.sleep(poll_seconds)
 
+    @classmethod
+    def open_reader(cls, path: str | Path) -> Store:
+        """Open a database for reading without ever holding up an ingestion.
+
+        DuckDB lets no process open a file while another has it open, so a reader of the live
+        file blocks the next ingestion (and a running one blocks the reader). Readers open the
+        snapshot every ingestion publishes beside the database instead, if there is one.
+        """
+        snapshot = snapshot_path(path)
+        if snapshot.exists():
+            return cls(snapshot, read_only=True)
+        return cls(path, read_only=True)
+
+    def publish_snapshot(self) -> Path:
+        """Copy the database, as committed now, to its snapshot; readers see it at once, whole.
+
+        The copy is written aside and renamed over the old one: a reader holding the old
+        snapshot open keeps reading it, and a crash mid-copy leaves the old one in place.
+        """
+        self.con.execute("CHECKPOINT")  # everything committed is in the main file, none in the WAL
+        target = snapshot_path(self.path)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            with open(self.path, "rb") as source, open(partial, "wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 20)
+                copy.flush()
+                os.fsync(copy.fileno())
+            os.replace(partial, target)
+        except OSError as exc:
+            raise DatabaseUnusable(str(target), f"cannot be written ({exc.strerror})",
+                                   "free space or make its folder writable; the database itself is complete") from exc
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def __enter__(self) -> Store:
@@ -145,10 +199,14 @@ class Store:
         try:
             yield self.con
             self.con.commit()
-        except BaseException:
+        except BaseException as exc:
             # A failed COMMIT may already have ended the transaction; keep the original error.
             with contextlib.suppress(duckdb.Error):
                 self.con.rollback()
+            # A full disk or a damaged file is the database's problem, not the batch's: say so.
+            error = from_duckdb(self.path, exc) if isinstance(exc, duckdb.Error) else None
+            if error is not None:
+                raise error from exc
             raise
 
     # -- schema ------------------------------------------------------------------------------
@@ -170,6 +228,11 @@ class Store:
 
     def _ensure_schema(self) -> None:
         """Create missing tables and record or migrate the schema version (idempotent)."""
+        if not self._has_table("schema_info"):
+            foreign = [r[0] for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+            if foreign:  # someone else's database: creating our tables in it would change it
+                raise not_ours(self.path, foreign)
         with self.transaction() as con:
             for statement in ddl():
                 con.execute(statement)
@@ -288,10 +351,11 @@ class Store:
                 plan.removed.append(PlanItem(path, doc_id, "removed", stored_path=path,
                                              stored_version=version))
             elif path in duplicate_paths:
-                # The file now holds a copy of another document: nothing rewrites this path.
-                plan.removed.append(PlanItem(path, doc_id, "superseded", stored_path=path,
-                                             stored_version=version))
-        for items in (plan.new, plan.changed, plan.unchanged, plan.removed, plan.duplicates):
+                # The file now holds a copy of another document, stored under the other path:
+                # its old content is gone, so are its rows.
+                plan.superseded.append(PlanItem(path, doc_id, "superseded", stored_path=path,
+                                                stored_version=version))
+        for items in (plan.new, plan.changed, plan.unchanged, plan.removed, plan.duplicates, plan.superseded):
             items.sort(key=lambda item: item.path)
         return plan
 
@@ -441,15 +505,16 @@ class Store:
         n_unchanged: int | None = None,
         n_removed: int | None = None,
         n_duplicates: int | None = None,
+        n_skipped: int | None = None,
         status: str = "ok",
     ) -> None:
         """Record a run's end, its counts and status (ok | failed | partial | ...)."""
         updated = self.con.execute(
             "UPDATE runs SET finished_at = ?, n_seen = ?, n_new = ?, n_failed = ?, "
-            "n_changed = ?, n_unchanged = ?, n_removed = ?, n_duplicates = ?, status = ? "
+            "n_changed = ?, n_unchanged = ?, n_removed = ?, n_duplicates = ?, n_skipped = ?, status = ? "
             "WHERE run_id = ?",
             [_utcnow(), n_seen, n_new, n_failed, n_changed, n_unchanged, n_removed,
-             n_duplicates, status, run_id],
+             n_duplicates, n_skipped, status, run_id],
         ).fetchone()[0]
         if not updated:
             raise KeyError(f"no run {run_id} in {self.path}: call start_run first")
@@ -468,18 +533,59 @@ class Store:
 
 
 def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Open the file, turning DuckDB's lock error into DatabaseLocked."""
+    """Open the file, or raise the project's error saying why it cannot be used.
+
+    A file that exists is checked before DuckDB touches it: only an empty path or a DuckDB file
+    is ever opened read-write, so nothing is written into a file that is something else.
+    """
     if path != ":memory:":
-        if read_only and not Path(path).exists():
+        file = Path(path)
+        if file.is_dir():
+            raise is_a_folder(path)
+        if file.exists():
+            looks_like = _not_duckdb(file)
+            if looks_like:
+                raise not_a_database(path, looks_like)
+        elif read_only:
             raise DatabaseNotFound(path)
-        if not read_only:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnusable(path, f"cannot be created ({exc.strerror})",
+                                       "give a --db in a folder you can write") from None
     try:
         return duckdb.connect(path, read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseLocked(path, str(exc), read_only) from exc
-        raise
+    except duckdb.Error as exc:
+        error = from_duckdb(path, exc, read_only)
+        if error is None:
+            raise
+        raise error from exc
+
+
+# A DuckDB file: an 8-byte checksum, then the magic bytes (DuckDB storage format, 1.x).
+_DUCKDB_MAGIC = b"DUCK"
+_OTHER_FORMATS = ((b"SQLite format 3\0", "a SQLite database"), (b"%PDF-", "a PDF"), (b"PK\x03\x04", "a zip file"),
+                  (b"PAR1", "a Parquet file"))
+
+
+def _not_duckdb(file: Path) -> str | None:
+    """What a file looks like if it is not a DuckDB database (None if it is one)."""
+    try:
+        with file.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if head[8:12] == _DUCKDB_MAGIC:
+        return None
+    if not head:
+        return "an empty file"
+    for magic, name in _OTHER_FORMATS:
+        if head.startswith(magic):
+            return name
+    if all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+        return "a text file"
+    return "unknown bytes: not a DuckDB file header"
 
 
 # -- planning helpers ------------------------------------------------------------------------

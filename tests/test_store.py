@@ -270,12 +270,12 @@ def test_moved_file_is_rewritten_not_removed(store: Store):
         ("raw/renamed.txt", ingested[0])]
 
 
-def test_file_overwritten_with_copy_of_another_is_superseded(store: Store):
+def test_file_overwritten_with_copy_of_another_is_superseded_not_removed(store: Store):
     store.write_documents([make_doc("raw/a.txt", "a"), make_doc("raw/b.txt", "b")])
     plan = store.plan([("raw/a.txt", "a"), ("raw/b.txt", "a")], V1)
     assert [(i.path, i.stored_path) for i in plan.duplicates] == [("raw/b.txt", "raw/a.txt")]
-    removed = [(i.path, i.doc_id, i.reason) for i in plan.removed]
-    assert removed == [("raw/b.txt", "b", "superseded")]
+    assert plan.removed == []  # the file is still there: it holds another document's bytes now
+    assert [(i.path, i.doc_id, i.reason) for i in plan.superseded] == [("raw/b.txt", "b", "superseded")]
 
 
 # -- runs and failures ---------------------------------------------------------------------------
@@ -387,7 +387,7 @@ def test_second_process_holding_the_lock_gives_database_locked(db: Path):
             message = str(caught.value)
             assert f"PID {holder.pid}" in message
             assert str(db) in message
-            assert "read-only" in message and "Wait" in message
+            assert "wait for it" in message and "snapshot" in message
             assert caught.value.pid == holder.pid
     finally:
         holder.stdin.close()
