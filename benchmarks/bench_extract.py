@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 from bench_pdf_read import bare_pdfium  # the same floor as the reader benchmark
 
 from extractors.pipeline import Extractor
-from extractors.reading import iter_input_files
+from extractors.discovery import find_inputs
 from models.store import Store
 
 
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("folder", type=Path, nargs="?", default=Path("../shared/corpus/pdf"))
     parser.add_argument("--batch", type=int, default=20, help="documents per database transaction")
     args = parser.parse_args()
-    files = iter_input_files([args.folder])
+    files = [f.path for f in find_inputs([args.folder]).files]
     print(f"{len(files)} files under {args.folder}")
 
     floor_pages, floor_seconds = bare_text([f for f in files if f.suffix.lower() == ".pdf"])

@@ -25,6 +25,12 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def digest_file(path: str | Path) -> str:
+    """The document id of a file, read in chunks: a large file is never held whole."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip().startswith(b"%PDF-")
 
@@ -103,16 +109,3 @@ def read_pages(path: Path, data: bytes, *, ocr: bool = True) -> ReadDocument:
     text = decode_text(data, path)
     # A form feed is a page break in converted text.
     return ReadDocument([RawPage(number=i, text=part) for i, part in enumerate(text.split("\f"), start=1)], False)
-
-
-def iter_input_files(paths: list[Path]) -> list[Path]:
-    """Files named, and the supported files under folders named (recursively), sorted, once each."""
-    found: dict[str, Path] = {}
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
-                    found.setdefault(str(child.resolve()), child)
-        else:
-            found.setdefault(str(path.resolve()), path)
-    return sorted(found.values(), key=str)

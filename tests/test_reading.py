@@ -2,7 +2,7 @@
 import pytest
 
 from extractors.errors import BinaryDocument, EmptyDocument, UnsupportedFileType
-from extractors.reading import decode_text, iter_input_files, read_pages
+from extractors.reading import decode_text, read_pages
 
 TEXT = "Children’s services in Stockton-on-Tees are good."
 
@@ -41,11 +41,3 @@ def test_form_feeds_are_page_breaks(tmp_path):
     document = read_pages(tmp_path / "a.txt", b"page one\fpage two")
     assert [(p.number, p.text) for p in document.pages] == [(1, "page one"), (2, "page two")]
     assert document.layout is False
-
-
-def test_folders_are_searched_recursively_for_supported_files(tmp_path):
-    (tmp_path / "sub").mkdir()
-    for name in ("b.txt", "sub/a.pdf", "sub/c.TXT", "notes.docx", ".hidden.txt"):
-        (tmp_path / name).write_bytes(b"x")
-    found = [p.relative_to(tmp_path).as_posix() for p in iter_input_files([tmp_path])]
-    assert found == ["b.txt", "sub/a.pdf", "sub/c.TXT"]
