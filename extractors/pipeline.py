@@ -134,6 +134,14 @@ def shared_extractor(ocr: bool = True) -> Extractor:
     return Extractor(ocr=ocr)
 
 
+def _start_worker(ocr: bool) -> None:
+    """A worker process: Ctrl-C is for the parent, which stops its workers itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    shared_extractor(ocr)  # built as the worker starts, not on its first document
+
+
 def _extract_in_worker(path: str, ocr: bool) -> DocumentResult:
     return shared_extractor(ocr).extract(path)
 
@@ -142,30 +150,82 @@ class ExtractorPool:
     """Worker processes that each build one Extractor and keep it for every document they get.
 
     Processes are spawned, not forked: the caller may be a multi-threaded orchestrator, and a
-    spawned worker imports only the extraction code.
+    spawned worker imports only the extraction code. A worker that dies (a crash in a PDF
+    library, the kernel's out-of-memory killer) or overruns ``hard_timeout_seconds`` costs that
+    one document an error result and is replaced; ``terminate`` stops every worker at once.
     """
 
-    def __init__(self, workers: int, *, ocr: bool = True):
+    def __init__(self, workers: int, *, ocr: bool = True, hard_timeout_seconds: float | None = None):
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+
+        from pebble import ProcessPool
 
         self.ocr = ocr
-        # Each worker builds its Extractor as it starts, not on its first document.
-        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=shared_extractor, initargs=(ocr,))
+        self.hard_timeout_seconds = hard_timeout_seconds
+        self.pool = ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(ocr,),
+                                context=multiprocessing.get_context("spawn"))
+        self.pending: set = set()  # futures not yet done, for terminate to cancel
+        self.terminated = False
 
     def extract_many(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
-        """Results in the order of the paths."""
-        yield from self.executor.map(partial(_extract_in_worker, ocr=self.ocr), [str(p) for p in paths], chunksize=1)
+        """Results in the order of the paths; none once the pool is terminated."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from pebble import ProcessExpired
+
+        paths = [str(p) for p in paths]
+        if self.terminated:  # the run is stopping: nothing will load these results
+            return
+        futures = [self.pool.schedule(_extract_in_worker, (path, self.ocr), timeout=self.hard_timeout_seconds)
+                   for path in paths]
+        for future in futures:
+            self.pending.add(future)
+            future.add_done_callback(self.pending.discard)
+        for path, future in zip(paths, futures):
+            try:
+                yield future.result()
+            except CancelledError:  # terminated while waiting
+                return
+            except FutureTimeout:
+                yield _failed(path, f"extraction took longer than {self.hard_timeout_seconds:g} s and was stopped")
+            except ProcessExpired as exc:
+                yield _failed(path, f"the extraction process died while reading it (exit code {exc.exitcode})")
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        """Let running documents finish, then stop the workers."""
+        self.pool.close()
+        self.pool.join()
+
+    def terminate(self) -> None:
+        """Stop every worker now; documents in hand are abandoned."""
+        self.terminated = True
+        self.pool.stop()
+        # Stopping the pool leaves its queued futures unresolved: cancel them, so that every
+        # thread waiting on one wakes up (with CancelledError) instead of waiting for ever.
+        for future in list(self.pending):
+            future.cancel()
+        self.pool.join(timeout=10)
 
     def __enter__(self) -> ExtractorPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # an error or an interruption: nothing waits for the documents in hand
+            self.terminate()
+
+
+def _failed(path: str, reason: str) -> DocumentResult:
+    """The error result of a document whose worker could not return one."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        data = None
+    return DocumentResult(path=path, doc_id=file_digest(data) if data is not None else "",
+                          error=f"{path}: {reason}", pipeline_version=PIPELINE_VERSION,
+                          file_size=len(data) if data is not None else None)
 
 
 def extract_paths(paths: Iterable[str | Path], *, workers: int = 1, ocr: bool = True) -> Iterator[DocumentResult]:
