@@ -80,19 +80,76 @@ def _normalise_gold(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class EvaluationInputError(ValueError):
+    """A predictions or gold file that cannot be scored; the message names the file and line."""
+
+
+def _json_lines(path: Path, what: str) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, object) of every non-empty line of a JSON Lines file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise EvaluationInputError(f"{path}: does not exist") from None
+    except IsADirectoryError:
+        raise EvaluationInputError(f"{path}: is a folder, expected a .jsonl file") from None
+    except UnicodeDecodeError:
+        raise EvaluationInputError(f"{path}: is not UTF-8 text; {what}") from None
+    except OSError as exc:
+        raise EvaluationInputError(f"{path}: cannot be read ({exc.strerror})") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvaluationInputError(f"{path} line {number}: not JSON ({exc.msg}); {what}") from None
+        if not isinstance(data, dict):
+            raise EvaluationInputError(f"{path} line {number}: a JSON {type(data).__name__}, not an object; {what}")
+        rows.append((number, data))
+    return rows
+
+
+def load_predictions(path: Path) -> list[dict[str, Any]]:
+    """The objects of an ``extract --jsonl`` output file, checked for the fields scoring reads."""
+    what = "expected the output of `ofsted extract --jsonl`"
+    rows = []
+    for number, data in _json_lines(path, what):
+        if not isinstance(data.get("path"), str):
+            raise EvaluationInputError(f"{path} line {number}: no \"path\"; {what}")
+        rows.append(data)
+    return rows
+
+
 def load_gold(spec: Path) -> dict[str, dict[str, Any]]:
     """Gold documents keyed as predictions are matched."""
+    what = "expected gold: a folder of *.json files or a .jsonl file, one document each"
     gold = {}
     if spec.is_dir():
-        for file in sorted(spec.glob("*.json")):
-            data = json.loads(file.read_text(encoding="utf-8"))
-            gold[Path(data.get("file", file.stem)).stem] = _normalise_gold(data)
+        files = sorted(spec.glob("*.json"))
+        if not files:
+            raise EvaluationInputError(f"{spec}: holds no *.json files; {what}")
+        for file in files:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise EvaluationInputError(f"{file}: not JSON ({getattr(exc, 'msg', exc)}); {what}") from None
+            gold[Path(data.get("file", file.stem)).stem] = _gold_entry(data, str(file), what)
     else:
-        for line in spec.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                data = json.loads(line)
-                gold[str(Path(*Path(data["path"]).parts[-2:]))] = _normalise_gold(data)
+        for number, data in _json_lines(spec, what):
+            if not isinstance(data.get("path"), str):
+                raise EvaluationInputError(f"{spec} line {number}: no \"path\"; {what}")
+            gold[str(Path(*Path(data["path"]).parts[-2:]))] = _gold_entry(data, f"{spec} line {number}", what)
     return gold
+
+
+def _gold_entry(data: Any, where: str, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise EvaluationInputError(f"{where}: not a JSON object; {what}")
+    try:
+        return _normalise_gold(data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise EvaluationInputError(f"{where}: a judgement, person or section lacks a field ({exc}); {what}") from None
 
 
 def _council_ok(gold_name: str, predicted: dict[str, Any] | None) -> bool:

@@ -1,36 +1,92 @@
 """The ``ofsted`` command line: ``extract``, ``ingest``, ``search``, ``export``, ``report`` and ``eval``.
 
-Each command mirrors a library verb. Results go to stdout, progress and logs to stderr.
+Each command mirrors a library verb. Results go to stdout and nothing else does; progress, logs
+and errors go to stderr, an error as one line. Exit codes are ``ExitCode`` (docs/operations.md).
 """
 from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .settings import get_settings
+from .settings import Settings, get_settings
 
 app = typer.Typer(help="Turn Ofsted's judgements on councils' children's services into data.",
                   no_args_is_help=True, add_completion=False)
 stderr = Console(stderr=True)
 
 
+class ExitCode(IntEnum):
+    """What the command line's exit status means."""
+
+    OK = 0
+    DOCUMENTS_FAILED = 1  # some documents could not be read (search: nothing matched)
+    USAGE = 2  # bad arguments or input: a missing folder, a bad eval file, an unknown council
+    DATABASE_LOCKED = 3  # another process holds the database
+    DATABASE_UNUSABLE = 4  # the database is not ours, damaged, read-only, full or a folder
+    NO_DOCUMENTS = 5  # the folder holds no document to read
+    INTERNAL_ERROR = 70  # a bug: run with --verbose for the traceback
+    INTERRUPTED = 130  # Ctrl-C (SIGINT); 143 for SIGTERM: 128 + the signal's number
+
+
+def _default(name: str) -> str:
+    """A setting's default and its environment variable, shown by --help as the default."""
+    return f"{Settings.model_fields[name].default}, or OFSTED_{name.upper()}"
+
+
+def die(message: str, code: int) -> NoReturn:
+    """Print one line to stderr and exit with ``code``."""
+    stderr.print(message, highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(int(code))
+
+
+def emit(line: str) -> None:
+    """One line of results on stdout, always valid UTF-8 (stray surrogates shown as escapes)."""
+    sys.stdout.write(line.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+    sys.stdout.flush()
+
+
 def progress_bar() -> Progress:
-    """A progress bar on stderr (plain, and only at the end, when stderr is not a terminal)."""
+    """A progress bar on stderr (only when stderr is a terminal); stdout is left to the results."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=stderr, transient=True, disable=not stderr.is_terminal)
+                    console=stderr, transient=True, disable=not stderr.is_terminal,
+                    redirect_stdout=False, redirect_stderr=False)
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")] = False):
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details and tracebacks to stderr.")] = False):
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    global VERBOSE
+    VERBOSE = verbose
+
+
+VERBOSE = False
+
+
+def _find_inputs(paths: list[Path], *, list_skipped: bool = True):
+    """The documents under the paths, or a one-line exit naming the path that is not there."""
+    from extractors.discovery import InputNotFound, find_inputs
+
+    try:
+        inputs = find_inputs(paths)
+    except InputNotFound as exc:
+        die(str(exc), ExitCode.USAGE)
+    if not inputs.n_documents:
+        where = ", ".join(str(p) for p in paths)
+        skipped = f" ({len(inputs.skipped)} other files skipped)" if inputs.skipped else ""
+        die(f"no documents in {where}: only .txt and .pdf files are read{skipped}", ExitCode.NO_DOCUMENTS)
+    for item in inputs.skipped if list_skipped else ():
+        stderr.print(f"skipped: {item.path} ({item.reason})", highlight=False, markup=False, soft_wrap=True)
+    return inputs
 
 
 @app.command()
@@ -45,23 +101,20 @@ def extract(
     Exits 1 when any document could not be read (after printing every document).
     """
     from extractors.pipeline import extract_paths
-    from extractors.reading import iter_input_files
+    from extractors.records import DocumentResult
 
-    files = iter_input_files(paths)
+    inputs = _find_inputs(paths)
+    unusable = [DocumentResult(path=file.key, doc_id="", error=error) for file, error in inputs.unusable]
     failed = 0
     with progress_bar() as progress:
-        task = progress.add_task("extracting", total=len(files))
-        for result in extract_paths(files, workers=workers, ocr=ocr):
+        task = progress.add_task("extracting", total=inputs.n_documents)
+        for result in [*unusable, *extract_paths([f.path for f in inputs.files], workers=workers, ocr=ocr)]:
             failed += bool(result.error)
-            if jsonl:
-                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
-            else:
-                sys.stdout.write(_summary_line(result) + "\n")
-            sys.stdout.flush()
+            emit(json.dumps(result.to_json(), ensure_ascii=False) if jsonl else _summary_line(result))
             progress.advance(task)
     if failed:
-        stderr.print(f"{failed} of {len(files)} documents could not be read", highlight=False)
-        raise typer.Exit(1)
+        stderr.print(f"{failed} of {inputs.n_documents} documents could not be read", highlight=False)
+        raise typer.Exit(ExitCode.DOCUMENTS_FAILED)
 
 
 def _summary_line(result) -> str:
@@ -74,44 +127,143 @@ def _summary_line(result) -> str:
     return f"{result.path}\t{result.doc_type}\t{council}\t{result.year or '-'}\t{grades}"
 
 
+class Interrupted(KeyboardInterrupt):
+    """The run was asked to stop by a signal (SIGTERM here; SIGINT raises KeyboardInterrupt)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_interrupted(signum, frame) -> NoReturn:
+    raise Interrupted(signum)
+
+
+class _HideKnownErrors(logging.Filter):
+    """Prefect logs a failed flow's exception with its traceback; for the errors this command
+    explains in one line itself (a locked database, a missing folder) that is noise."""
+
+    def __init__(self, known: tuple[type[BaseException], ...]):
+        super().__init__()
+        self.known = known
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, self.known):
+            return False
+        return not (record.levelno >= logging.ERROR and any(k.__name__ in record.getMessage() for k in self.known))
+
+
 @app.command()
 def ingest(
-    raw_dir: Annotated[Optional[Path], typer.Argument(help="Folder of raw documents. [default: data/raw]")] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+    raw_dir: Annotated[Optional[Path], typer.Argument(help="Folder of raw documents.", show_default=_default("raw_dir"))] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.", show_default=_default("db_path"))] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract documents even when unchanged.")] = False,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes for extraction.")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Documents per extraction task.")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes for extraction.", show_default=_default("workers"))] = None,
+    batch_size: Annotated[Optional[int], typer.Option(min=1, help="Documents per extraction task.", show_default=_default("batch_size"))] = None,
 ):
-    """Run the ingestion flow: extract new and changed documents into the database."""
-    settings = get_settings()
-    from .ingest import ingest_flow  # imports Prefect: only this command pays for it
-    from .runners import build_task_runner
+    """Run the ingestion flow: extract new and changed documents into the database.
 
+    Exit codes: 1 some documents failed (the others are stored), 3 database locked, 4 database unusable, 5 no documents, 130/143 stopped by Ctrl-C/SIGTERM.
+    """
+    settings = get_settings()
     if workers:
         settings.workers = workers
-    runner = build_task_runner(settings)
-    db_path = db or settings.db_path
-    summary = ingest_flow.with_options(task_runner=runner)(
-        raw_dir=str(raw_dir or settings.raw_dir), db_path=str(db_path), force=force,
-        batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
-        lock_wait_seconds=settings.lock_wait_seconds,
-        export_dir=str(settings.export_dir or Path(db_path).parent / "exports"))
+    raw = raw_dir or settings.raw_dir
+    db_path = Path(db or settings.db_path)
+    # Everything that can be checked before a Prefect server starts (10 s) is checked first.
+    _find_inputs([raw], list_skipped=False)  # the run's summary lists them
+    if not raw.is_dir():
+        die(f"{raw}: is a file, not a folder: give the folder of raw documents", ExitCode.USAGE)
+    _check_database(db_path, settings.lock_wait_seconds)
+    previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        state = _run_ingest_flow(settings, raw, db_path, force, batch_size)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM via Interrupted
+        signum = getattr(exc, "signum", signal.SIGINT)
+        die(f"stopped by {signal.Signals(signum).name}: the batch in hand was rolled back, the batches before it "
+            "are stored whole, and the run is marked interrupted; run `ofsted ingest` again to finish",
+            128 + signum)
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
+    summary = _summary_or_exit(state)
     typer.echo(summary.format())
     if summary.n_failed:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.DOCUMENTS_FAILED)
+
+
+def _check_database(db_path: Path, lock_wait_seconds: float) -> None:
+    """Open the database once: a folder, a file of something else or a damaged one fails now."""
+    from models.errors import DatabaseLocked, StoreError
+    from models.store import Store
+
+    try:
+        Store(db_path).close()
+    except DatabaseLocked as exc:
+        if not lock_wait_seconds:
+            die(str(exc), exc.exit_code)  # the run itself waits when told to
+    except StoreError as exc:
+        die(str(exc), exc.exit_code)
+
+
+def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, force: bool, batch_size: int | None):
+    """The ingestion flow's final state, on a temporary server of this process unless one is set."""
+    import contextlib
+
+    from extractors.discovery import InputNotFound
+    from models.errors import StoreError
+    from prefect.settings import PREFECT_API_URL
+
+    from .ingest import NoDocuments, ingest_flow  # imports Prefect: only this command pays for it
+    from .runners import build_task_runner
+    from .server import temporary_server
+
+    if not VERBOSE:
+        hide = _HideKnownErrors((StoreError, InputNotFound, NoDocuments))
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).addFilter(hide)
+    runner = build_task_runner(settings)
+    server = contextlib.nullcontext() if PREFECT_API_URL.value() else temporary_server()
+    with server:
+        return ingest_flow.with_options(task_runner=runner)(
+            raw_dir=str(raw), db_path=str(db_path), force=force,
+            batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
+            lock_wait_seconds=settings.lock_wait_seconds,
+            export_dir=str(settings.export_dir or db_path.parent / "exports"), return_state=True)
+
+
+def _summary_or_exit(state):
+    """The run's summary from a finished flow state, or a one-line exit saying why it failed."""
+    from extractors.discovery import InputNotFound
+    from models.errors import StoreError
+
+    from .ingest import NoDocuments
+
+    if not (state.is_failed() or state.is_crashed()):
+        return state.result()
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, KeyboardInterrupt):
+        raise error
+    if isinstance(error, StoreError):
+        die(str(error), error.exit_code)
+    if isinstance(error, InputNotFound):
+        die(str(error), ExitCode.USAGE)
+    if isinstance(error, NoDocuments):
+        die(str(error), ExitCode.NO_DOCUMENTS)
+    detail = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else state.message
+    die(f"ingestion failed: {detail} (run with --verbose for the traceback)", ExitCode.INTERNAL_ERROR)
 
 
 def _open_read_only(db: Path | None):
-    """The database opened read-only, or a clean exit with the reason."""
+    """The database's snapshot (or the file itself) opened read-only, or a one-line exit."""
     from models.errors import StoreError
     from models.store import Store
 
     path = db or get_settings().db_path
     try:
-        return Store(path, read_only=True)
+        return Store.open_reader(path)
     except StoreError as exc:
-        stderr.print(str(exc), highlight=False)
-        raise typer.Exit(2) from None
+        die(str(exc), exc.exit_code)
 
 
 @app.command()
@@ -170,8 +322,7 @@ def report(
         try:
             page = build_report(store.con, council)
         except UnknownCouncil as error:
-            stderr.print(str(error), highlight=False, markup=False)
-            raise typer.Exit(1) from None
+            die(str(error), ExitCode.USAGE)
     output.write_text(page, encoding="utf-8")
     stderr.print(f"wrote {output}", highlight=False, markup=False)
 
@@ -183,16 +334,20 @@ def evaluate_command(
     show_errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error.")] = True,
 ):
     """Score extraction output against gold: precision, recall and F1 per field, errors listed."""
-    from extractors.scoring import evaluate, format_evaluation, load_gold
+    from extractors.scoring import EvaluationInputError, evaluate, format_evaluation, load_gold, load_predictions
 
-    if predictions.is_file() and predictions.suffix == ".jsonl":
-        rows = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    else:
-        from extractors.pipeline import extract_paths
-        from extractors.reading import iter_input_files
+    try:
+        if predictions.suffix == ".jsonl" and not predictions.is_dir():
+            rows = load_predictions(predictions)
+        else:
+            from extractors.pipeline import extract_paths
 
-        rows = [result.to_json() for result in extract_paths(iter_input_files([predictions]))]
-    typer.echo(format_evaluation(evaluate(rows, load_gold(gold)), show_errors=show_errors))
+            inputs = _find_inputs([predictions])
+            rows = [result.to_json() for result in extract_paths([f.path for f in inputs.files])]
+        expected = load_gold(gold)
+    except EvaluationInputError as exc:
+        die(str(exc), ExitCode.USAGE)
+    typer.echo(format_evaluation(evaluate(rows, expected), show_errors=show_errors))
 
 
 if __name__ == "__main__":

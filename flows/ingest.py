@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # The temporary server Prefect starts when no API URL is set needs ~10 s here; its default
@@ -24,27 +25,45 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.context import FlowRunContext  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
+from prefect.states import Completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from extractors import PIPELINE_VERSION  # noqa: E402
 from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
-from extractors.reading import file_digest, iter_input_files  # noqa: E402
+from extractors.discovery import InputNotFound, Skipped, find_inputs, printable  # noqa: E402
+from extractors.reading import digest_file  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
 from models.export import export_views  # noqa: E402
 from models.search import refresh_search_index  # noqa: E402
 from models.store import Plan, Store, WriteSummary  # noqa: E402
-from models.summary import IngestSummary  # noqa: E402
+from models.summary import COMPLETED_WITH_FAILURES, IngestSummary  # noqa: E402
 
 from .reporting import publish_progress, publish_run_report, run_quality_checks  # noqa: E402
 from .runners import DaskTaskRunner, task_runner_from_settings  # noqa: E402
 from .settings import get_settings  # noqa: E402
 
 
-def matches(path: str | Path, raw_dir: str, pattern: str) -> bool:
-    """Whether a file under the folder matches a glob, by its relative path or its name."""
-    path = Path(path)
-    relative = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.as_posix()
-    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern)
+class NoDocuments(RuntimeError):
+    """A run found no document to read: an empty folder, or a glob that matches nothing."""
+
+    def __init__(self, raw_dir: str, pattern: str | None, skipped: list[Skipped]):
+        where = f"{printable(raw_dir)} (files matching {pattern!r})" if pattern else printable(raw_dir)
+        detail = f"; {len(skipped)} other files skipped, e.g. {skipped[0].path} ({skipped[0].reason})" if skipped else ""
+        super().__init__(f"no documents to ingest in {where}: it holds no .txt or .pdf files{detail}")
+
+
+@dataclass(slots=True)
+class Discovered:
+    """What discovery found under the raw folder."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)  # (key, doc_id) of readable files
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (key, error, doc_id)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def matches(key: str, pattern: str) -> bool:
+    """Whether a document's key (its path under the raw folder) or its name matches a glob."""
+    return fnmatch.fnmatch(key, pattern) or fnmatch.fnmatch(key.rsplit("/", 1)[-1], pattern)
 
 
 def transient_io_error(task, task_run, state) -> bool:
@@ -60,17 +79,32 @@ def transient_io_error(task, task_run, state) -> bool:
     return False
 
 
+# Errors of one file that a retry would not cure: the file is named as a failure instead.
+_FILE_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError)
+
+
 # Retries are for the file system (a share that blips); a bad document is never retried: its
 # error is returned as a result and recorded in failures.
 @task(name="discover-files", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
       retry_condition_fn=transient_io_error)
-def discover_files(raw_dir: str, pattern: str | None = None) -> list[tuple[str, str]]:
-    """Every supported file under the folder (matching the glob, if given) with its content hash."""
-    root = Path(raw_dir)
-    if not root.is_dir():
-        raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
-    files = [f for f in iter_input_files([root]) if not pattern or matches(f, raw_dir, pattern)]
-    return [(str(path), file_digest(path.read_bytes())) for path in files]
+def discover_files(raw_dir: str, pattern: str | None = None) -> Discovered:
+    """Every document under the folder (matching the glob, if given) with its content hash."""
+    inputs = find_inputs([Path(raw_dir)])
+    if not Path(raw_dir).is_dir():
+        raise InputNotFound(raw_dir, "is a file, not a folder: give the folder of raw documents")
+    found = Discovered(skipped=inputs.skipped)
+    for file in inputs.files:
+        if pattern and not matches(file.key, pattern):
+            continue
+        try:
+            found.files.append((file.key, digest_file(file.path)))
+        except _FILE_ERRORS as exc:
+            found.failures.append((file.key, f"{file.path}: cannot read file ({exc.strerror})", ""))
+    found.failures += [(file.key, error, "") for file, error in inputs.unusable
+                       if not pattern or matches(file.key, pattern)]
+    if not found.files and not found.failures:
+        raise NoDocuments(raw_dir, pattern, inputs.skipped)
+    return found
 
 
 @task(name="plan-run", cache_policy=NO_CACHE)
@@ -79,9 +113,9 @@ def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bo
     """Start a run and decide which files to extract."""
     store.load_register()
     run_id = store.start_run(raw_dir, PIPELINE_VERSION)
-    plan = store.plan(files, PIPELINE_VERSION, root=raw_dir)
+    plan = store.plan(files, PIPELINE_VERSION)
     if pattern:  # files outside the glob were not looked at: they are not removed
-        plan.removed = [item for item in plan.removed if matches(item.path, raw_dir, pattern)]
+        plan.removed = [item for item in plan.removed if matches(item.path, pattern)]
     if force:
         plan.changed.extend(plan.unchanged)
         plan.unchanged = []
@@ -123,6 +157,12 @@ def export(store: Store, export_dir: str) -> int:
     return len(export_views(store.con, export_dir))
 
 
+@task(name="publish-snapshot", cache_policy=NO_CACHE)
+def publish_snapshot(store: Store) -> str:
+    """Copy the database to its snapshot, which readers open without ever blocking a run."""
+    return str(store.publish_snapshot())
+
+
 @task(name="finish-run", cache_policy=NO_CACHE)
 def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSummary:
     """Record the run's counts and read back judgements per area."""
@@ -145,42 +185,110 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
            pattern: str | None = None, lock_wait_seconds: float = 0, export_dir: str | None = None) -> IngestSummary:
     """The body of both flows: plan, extract batches through the task runner, load, check."""
     logger = get_run_logger()
-    files = discover_files(raw_dir, pattern)
+    found = discover_files(raw_dir, pattern)
     with Store.open_waiting(db_path, lock_wait_seconds) as store:
-        run_id, plan = plan_run(store, files, raw_dir, force, pattern)
-        summary = IngestSummary.from_plan(run_id, plan)
-        if plan.failing:
-            store.record_failures(run_id, [(item.path, item.error, item.doc_id) for item in plan.failing])
-        todo = [item.path for item in plan.to_extract]
-        batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
-        with _local_pool(workers, ocr, len(todo)) as pool:
-            futures = [extract_batch.submit(batch, ocr, pool) for batch in batches]
-            summary = _load_as_completed(store, futures, summary, run_id, len(todo), logger)
-        for item in plan.removed:
-            logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)
-        summary = finish_run(store, run_id, summary)
-        if todo or plan.removed or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
+        run_id, plan = plan_run(store, found.files, raw_dir, force, pattern)
+        summary = IngestSummary.from_plan(run_id, plan, found.skipped)
+        try:
+            summary = _run(store, run_id, plan, found, summary, raw_dir, batch_size=batch_size, ocr=ocr,
+                           workers=workers, logger=logger)
+        except BaseException as exc:
+            # Ctrl-C, SIGTERM (Prefect raises it as TerminationSignal) or an error: the batch in
+            # hand was rolled back by its transaction; the run says how it ended, then stops.
+            status = "failed" if isinstance(exc, Exception) else "interrupted"
+            with contextlib.suppress(Exception):
+                store.finish_run(run_id, status=status, **summary.run_counts())
+            log = logger.error if status == "failed" else logger.warning
+            log("run %d %s: %d of %d documents written before it stopped", run_id, status,
+                summary.n_written, len(plan.to_extract))
+            raise
+        if todo_or_removed(plan) or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
             summary.quality = run_quality_checks(store, run_id)  # checks follow a load; no load, no change
         refresh_search(store)
         if export_dir:
             export(store, export_dir)
+        summary.snapshot = publish_snapshot(store)
     publish_run_report(summary)
     return summary
 
 
-def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, total: int, logger) -> IngestSummary:
+def todo_or_removed(plan: Plan) -> bool:
+    return bool(plan.to_extract or plan.removed or plan.superseded)
+
+
+def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: IngestSummary, raw_dir: str, *,
+         batch_size: int, ocr: bool, workers: int, logger) -> IngestSummary:
+    """Record known failures, drop superseded rows, extract and load every batch, finish the run."""
+    duplicates_of: dict[str, list[str]] = {}
+    for item in plan.duplicates:
+        duplicates_of.setdefault(item.stored_path, []).append(item.path)
+    failures = [(key, error, doc_id) for key, error, doc_id in found.failures]
+    for item in plan.failing:
+        failures.append((item.path, item.error, item.doc_id))
+    failures += _duplicate_failures(failures, duplicates_of, raw_dir)
+    summary.add_failures(failures, duplicates=sum(key in duplicates_of for key, _, _ in failures))
+    if failures:
+        store.record_failures(run_id, failures)
+    if plan.superseded:
+        store.remove_documents([item.path for item in plan.superseded])
+    todo = [item.path for item in plan.to_extract]
+    batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
+    with _local_pool(workers, ocr, len(todo)) as pool:
+        futures = [extract_batch.submit([_display(raw_dir, key) for key in batch], ocr, pool) for batch in batches]
+        summary = _load_as_completed(store, futures, summary, run_id, len(todo), raw_dir, duplicates_of, logger)
+    for item in plan.removed:
+        logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)
+    return finish_run(store, run_id, summary)
+
+
+def _display(raw_dir: str, key: str) -> str:
+    """Where a document is, as the run was told the folder (the path errors name)."""
+    return str(Path(raw_dir) / key)
+
+
+def _duplicate_failures(failures, duplicates_of: dict[str, list[str]], raw_dir: str) -> list[tuple[str, str, str]]:
+    """Copies of a file that failed fail too, each under its own name: they hold the same bytes."""
+    extra = []
+    for key, error, doc_id in failures:
+        for copy in duplicates_of.get(key, []):
+            extra.append((copy, _renamed(error, _display(raw_dir, key), _display(raw_dir, copy)), doc_id))
+    return extra
+
+
+def _renamed(error: str, old: str, new: str) -> str:
+    return new + error[len(old):] if error.startswith(old + ":") else f"{new}: {error}"
+
+
+def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, total: int, raw_dir: str,
+                       duplicates_of: dict[str, list[str]], logger) -> IngestSummary:
     """Write each batch as its extraction finishes: the flow's process is the only writer."""
     done = 0
+    root = Path(raw_dir)
     for future in as_completed(futures):
         results = future.result()
+        for result in results:  # stored under its key: its path relative to the raw folder
+            result.path = Path(result.path).relative_to(root).as_posix()
         # quote(): Prefect would otherwise walk every record of the batch looking for futures.
         written = load_batch(store, quote(results), run_id)
-        summary.add_batch(results, written)
+        copies = _duplicate_failures([(r.path, r.error, r.doc_id) for r in results if r.error], duplicates_of,
+                                     raw_dir)
+        if copies:
+            store.record_failures(run_id, copies)
+        summary.add_batch(results, written, copies)
         done += len(results)
         publish_progress(run_id, done, total)
         logger.info("%d of %d documents extracted (%d written, %d failed in this batch)",
                     done, total, written.written, written.failed)
     return summary
+
+
+def run_state(summary: IngestSummary):
+    """The flow run's final state: a run with failed documents is told apart from a clean one."""
+    if not summary.n_failed:
+        return summary
+    return Completed(data=summary, name=COMPLETED_WITH_FAILURES,
+                     message=f"{summary.n_failed} of {summary.n_seen} documents failed: "
+                             "see the ingest-failures artifact or the failures table")
 
 
 @flow(name="ofsted-ingest", log_prints=True, task_runner=task_runner_from_settings())
@@ -189,10 +297,10 @@ def ingest_flow(raw_dir: str = "data/raw", db_path: str = "data/processed/ofsted
                 lock_wait_seconds: float | None = None, export_dir: str | None = None) -> IngestSummary:
     """Ingest new and changed documents from a folder into the DuckDB database."""
     settings = get_settings()  # unset parameters come from OFSTED_* on the machine running the flow
-    return ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr,
+    return run_state(ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr,
                   workers=workers or settings.workers,
                   lock_wait_seconds=settings.lock_wait_seconds if lock_wait_seconds is None else lock_wait_seconds,
-                  export_dir=export_dir)
+                  export_dir=export_dir))
 
 
 @flow(name="ofsted-reprocess", log_prints=True, task_runner=task_runner_from_settings())
@@ -201,8 +309,9 @@ def reprocess_flow(raw_dir: str = "data/raw", pattern: str | None = None,
                    workers: int | None = None, lock_wait_seconds: float = 600,
                    export_dir: str | None = None) -> IngestSummary:
     """Re-extract the documents of a folder (those matching a glob, if given), changed or not."""
-    return ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr, workers=workers or get_settings().workers,
-                  pattern=pattern, lock_wait_seconds=lock_wait_seconds, export_dir=export_dir)
+    return run_state(ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr,
+                            workers=workers or get_settings().workers, pattern=pattern,
+                            lock_wait_seconds=lock_wait_seconds, export_dir=export_dir))
 
 
 if __name__ == "__main__":

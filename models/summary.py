@@ -1,12 +1,16 @@
 """What an ingestion run did, as counts and a printable table."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractors.records import DocumentResult
 
 from .quality import QualityReport
 from .store import Plan, WriteSummary
+
+# The name of a flow run's Completed state when some documents failed: alerts can match it.
+COMPLETED_WITH_FAILURES = "Completed with failures"
 
 
 @dataclass
@@ -19,31 +23,58 @@ class IngestSummary:
     n_removed: int = 0
     n_duplicates: int = 0
     n_failed: int = 0
+    n_written: int = 0
     failures: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    judgements_per_area: dict[str, int] = field(default_factory=dict)
     failed_paths: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    superseded: list[tuple[str, str]] = field(default_factory=list)  # (path, the path its bytes are stored as)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    judgements_per_area: dict[str, int] = field(default_factory=dict)
     quality: QualityReport | None = None
+    snapshot: str | None = None
 
     @classmethod
-    def from_plan(cls, run_id: int, plan: Plan) -> IngestSummary:
+    def from_plan(cls, run_id: int, plan: Plan, skipped: Sequence = ()) -> IngestSummary:
         counts = plan.counts()
+        kept = {item.path: item.stored_path for item in plan.duplicates}
         return cls(run_id=run_id, n_seen=counts["n_seen"], n_new=counts["n_new"], n_changed=counts["n_changed"],
                    n_unchanged=counts["n_unchanged"], n_removed=counts["n_removed"],
                    n_duplicates=counts["n_duplicates"], removed=[item.path for item in plan.removed],
-                   n_failed=len(plan.failing), failures=[item.error for item in plan.failing],
-                   failed_paths=[item.path for item in plan.failing])
+                   superseded=[(item.path, kept.get(item.path, "?")) for item in plan.superseded],
+                   skipped=[(s.path, s.reason) for s in skipped])
 
-    def add_batch(self, results: list[DocumentResult], written: WriteSummary) -> None:
-        self.n_failed += written.failed
+    @property
+    def n_skipped(self) -> int:
+        return len(self.skipped)
+
+    def add_failures(self, failures: Sequence[tuple[str, str, str]], duplicates: int = 0) -> None:
+        """Files that failed without being extracted: unreadable, or failed before with these bytes.
+
+        ``duplicates`` of them were counted as copies of another file: each is a failure instead.
+        """
+        self.n_duplicates -= duplicates
+        self.n_failed += len(failures)
+        self.failed_paths.extend(path for path, _, _ in failures)
+        self.failures.extend(error for _, error, _ in failures)
+        # seen counts only readable files so far; unreadable ones were found too
+        self.n_seen += sum(1 for _, _, doc_id in failures if not doc_id)
+
+    def add_batch(self, results: list[DocumentResult], written: WriteSummary,
+                  copies: Sequence[tuple[str, str, str]] = ()) -> None:
+        """A loaded batch: its failures, and the copies of its failed files (failures too)."""
+        self.n_written += written.written
+        self.n_failed += written.failed + len(copies)
+        self.n_duplicates -= len(copies)
         self.failures.extend(r.error for r in results if r.error)
         self.failed_paths.extend(r.path for r in results if r.error)
+        self.failures.extend(error for _, error, _ in copies)
+        self.failed_paths.extend(path for path, _, _ in copies)
 
     def run_counts(self) -> dict[str, int]:
         """Counts for the runs table: new and changed count files attempted, failed ones included."""
         return {"n_seen": self.n_seen, "n_new": self.n_new, "n_changed": self.n_changed,
                 "n_unchanged": self.n_unchanged, "n_removed": self.n_removed,
-                "n_duplicates": self.n_duplicates, "n_failed": self.n_failed}
+                "n_duplicates": self.n_duplicates, "n_failed": self.n_failed, "n_skipped": self.n_skipped}
 
     def failure_rows(self) -> list[tuple[str, str]]:
         return list(zip(self.failed_paths, self.failures))
@@ -52,7 +83,8 @@ class IngestSummary:
         """A plain table for the terminal."""
         rows = [("documents seen", self.n_seen), ("new", self.n_new), ("changed", self.n_changed),
                 ("skipped (unchanged)", self.n_unchanged), ("duplicates", self.n_duplicates),
-                ("removed from folder", self.n_removed), ("failed", self.n_failed)]
+                ("removed from folder", self.n_removed), ("failed", self.n_failed),
+                ("skipped (not read)", self.n_skipped)]
         lines = [f"run {self.run_id}"] + [f"  {name:<22}{value:>6}" for name, value in rows]
         if self.judgements_per_area:
             lines.append("judgements in the database, per area")
@@ -63,4 +95,7 @@ class IngestSummary:
                       self.quality.rows()]
         lines += [f"failed: {error}" for error in self.failures]
         lines += [f"removed: {path} (its rows are kept)" for path in self.removed]
+        lines += [f"replaced: {path} now holds the same bytes as {kept}: stored once, as {kept}"
+                  for path, kept in self.superseded]
+        lines += [f"skipped: {path} ({reason})" for path, reason in self.skipped]
         return "\n".join(lines)

@@ -277,23 +277,23 @@ def test_discovery_retries_a_transient_read_error(prefect_harness, small_raw, mo
 
     import flows.ingest
 
-    real_digest = flows.ingest.file_digest
+    real_digest = flows.ingest.digest_file
     calls = []
 
-    def flaky_digest(data):
+    def flaky_digest(path):
         calls.append(1)
         if len(calls) == 1:
             raise OSError("Input/output error (transient)")
-        return real_digest(data)
+        return real_digest(path)
 
-    monkeypatch.setattr(flows.ingest, "file_digest", flaky_digest)
+    monkeypatch.setattr(flows.ingest, "digest_file", flaky_digest)
 
     @flow
     def discover():
         return flows.ingest.discover_files.with_options(retry_delay_seconds=0)(str(small_raw))
 
-    files = discover()
-    assert len(files) == 3
+    found = discover()
+    assert len(found.files) == 3
     assert len(calls) == 1 + 3  # the failed attempt, then the whole retried discovery
 
 
