@@ -91,14 +91,26 @@ def ingest(
         settings.workers = workers
     runner = build_task_runner(settings)
     db_path = db or settings.db_path
+    export_dir = _export_dir(settings.export_dir, db_path)  # refused before extracting, not after
     summary = ingest_flow.with_options(task_runner=runner)(
         raw_dir=str(raw_dir or settings.raw_dir), db_path=str(db_path), force=force,
         batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
-        lock_wait_seconds=settings.lock_wait_seconds,
-        export_dir=str(settings.export_dir or Path(db_path).parent / "exports"))
+        lock_wait_seconds=settings.lock_wait_seconds, export_dir=str(export_dir))
     typer.echo(summary.format())
     if summary.n_failed:
         raise typer.Exit(1)
+
+
+def _export_dir(out_dir: Path | None, db_path: Path) -> Path:
+    """The folder to export ``db_path`` into (its default when None), or a clean exit with why not."""
+    from models.errors import ExportRefused
+    from models.export import check_export_dir, default_export_dir
+
+    try:
+        return check_export_dir(out_dir or default_export_dir(db_path), db_path)
+    except ExportRefused as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(2) from None
 
 
 def _open_read_only(db: Path | None):
@@ -145,14 +157,26 @@ def search(
 
 @app.command("export")
 def export_command(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write csv/ and parquet/ into (replaced whole).")],
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+    out_dir: Annotated[Optional[Path], typer.Argument(
+        help="Folder to write csv/ and parquet/ into, replaced whole; refused unless it is new, empty "
+             "or an export of this database.",
+        show_default="OFSTED_EXPORT_DIR if set, else <database name>-exports beside the database: "
+                     "data/processed/ofsted-exports")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.",
+                                               show_default="data/processed/ofsted.duckdb")] = None,
 ):
     """Write the analyst views as CSV and as Parquet partitioned by framework and year."""
+    from models.errors import ExportRefused
     from models.export import export_views
 
+    settings = get_settings()
+    target = _export_dir(out_dir or settings.export_dir, db or settings.db_path)
     with _open_read_only(db) as store:
-        exported = export_views(store.con, out_dir)
+        try:
+            exported = export_views(store.con, target)
+        except ExportRefused as refused:  # the folder changed since it was checked
+            typer.echo(str(refused), err=True)
+            raise typer.Exit(2) from None
     for item in exported:
         typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/")
 

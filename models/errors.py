@@ -1,4 +1,4 @@
-"""Errors raised when opening or writing the DuckDB database; each says what to do."""
+"""Errors raised when opening or writing the DuckDB database or its exports; each says what to do."""
 from __future__ import annotations
 
 import re
@@ -43,3 +43,7 @@ class DatabaseNotFound(StoreError, FileNotFoundError):
 
 class SchemaVersionError(StoreError):
     """The database was written by another schema version than this code knows."""
+
+
+class ExportRefused(Exception):
+    """An export would replace a folder that is not an export of this database, so it writes nothing."""

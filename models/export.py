@@ -1,16 +1,28 @@
 """Exports of the analyst views as Parquet (partitioned by framework and year) and CSV.
 
 Analysts can read these with pandas, Polars, R or a spreadsheet while an ingestion holds the
-database file (DuckDB lets no other process open a file that a writer has open). Files are
-written to a temporary folder and swapped in, so a reader never sees half an export.
+database file (DuckDB lets no other process open a file that a writer has open).
+
+An export owns its folder: it writes a marker file (``.ofsted-export``, holding the resolved path
+of the database) into it, and replaces only a folder that is missing, empty, or an export of the
+same database holding nothing the export did not write. Anything else raises ExportRefused
+before a byte is written. The new export is built in a hidden sibling folder and swapped in by
+renaming, so a reader never sees half an export; the siblings are removed even on error.
 """
 from __future__ import annotations
 
+import fnmatch
+import os
+import re
+import secrets
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from .errors import ExportRefused
 
 # view -> Parquet partition columns (a view without a year is one file per framework)
 EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
@@ -18,6 +30,13 @@ EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
     "judgement_timeline": ("framework", "year"),
     "section_text": ("framework", "year"),
 }
+EXPORT_MARKER = ".ofsted-export"
+FORMATS = ("csv", "parquet")
+
+# What file managers and office programs leave in a folder someone browses or has a file open
+# in; an export replaces these along with its own files rather than refuse.
+LITTER = (".DS_Store", "Thumbs.db", "desktop.ini", "~$*", ".~lock.*#")
+_SIBLING = re.compile(r"\.(?P<name>.+)\.ofsted-export-(?:staging|old)-(?P<pid>\d+)-[0-9a-f]{8}")
 
 
 @dataclass(slots=True)
@@ -28,35 +47,213 @@ class ExportedView:
     parquet: Path
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+def default_export_dir(db_path: str | Path) -> Path:
+    """Where a database's exports go unless told otherwise: ``<db folder>/<db name>-exports``."""
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}-exports")
+
+
+def check_export_dir(out_dir: str | Path, db_path: str | Path) -> Path:
+    """The resolved folder an export of the database at ``db_path`` may replace.
+
+    Raises ExportRefused, saying what is there and what to do, for anything but a missing or
+    empty folder or an earlier export of this database.
+    """
+    return _check_target(_resolve(out_dir), _database_identity(db_path))
 
 
 def export_views(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> list[ExportedView]:
-    """Write every analyst view as CSV and partitioned Parquet under ``out_dir``."""
-    out_dir = Path(out_dir)
-    staging = out_dir.with_name(out_dir.name + ".writing")
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "csv").mkdir(parents=True)
-    (staging / "parquet").mkdir()
-    con.execute("SET enable_progress_bar = false")
-    exported = []
-    for view, partitions in EXPORTED_VIEWS.items():
-        rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
-        csv_path = staging / "csv" / f"{view}.csv"
-        parquet_path = staging / "parquet" / view
-        con.execute(f"COPY (SELECT * FROM {view}) TO {_quote(csv_path)} (HEADER, DELIMITER ',')")
-        # Partition folders get their own string columns (part_framework=ilacs/part_year=2019,
-        # "unknown" where null), so the typed framework and year columns stay in the files and
-        # hive-partitioned readers (pandas, Polars, Arrow) see no type clash.
-        part_columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'unknown') AS part_{c}" for c in partitions)
-        con.execute(f"COPY (SELECT *, {part_columns} FROM {view}) TO {_quote(parquet_path)} "
-                    f"(FORMAT parquet, PARTITION_BY ({', '.join('part_' + c for c in partitions)}))")
-        exported.append(ExportedView(view, rows, out_dir / "csv" / csv_path.name, out_dir / "parquet" / view))
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    staging.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    """Write every analyst view as CSV and partitioned Parquet under ``out_dir``.
+
+    The folder is replaced whole; see check_export_dir for the folders an export refuses.
+    """
+    database = _database_identity(con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
+    target = _check_target(_resolve(out_dir), database)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_siblings(target, database)
+    staging = _new_sibling(target, "staging")
+    replaced = None
+    try:
+        (staging / EXPORT_MARKER).write_text(database + "\n", encoding="utf-8")
+        for name in FORMATS:
+            (staging / name).mkdir()
+        con.execute("SET enable_progress_bar = false")
+        exported = [_export_view(con, view, partitions, staging, target)
+                    for view, partitions in EXPORTED_VIEWS.items()]
+        _check_target(target, database)  # again: files may have been put there while writing
+        if target.exists():
+            staging.chmod(stat.S_IMODE(target.stat().st_mode))  # whoever could read it still can
+            replaced = _new_sibling(target, "old")
+            target.rename(replaced)  # onto the new empty folder, which POSIX allows
+        staging.rename(target)
+    except BaseException:
+        if replaced is not None and not target.exists():
+            replaced.rename(target)
+            replaced = None
+        raise
+    finally:
+        for leftover in (staging, replaced):
+            if leftover is not None and leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
     return exported
+
+
+# -- the folder -----------------------------------------------------------------------------
+
+def _resolve(out_dir: str | Path) -> Path:
+    return Path(out_dir).expanduser().resolve()
+
+
+def _database_identity(db_path: str | Path | None) -> str:
+    """The database as a marker names it: its resolved path, or ``:memory:``."""
+    if db_path is None or str(db_path) in ("", ":memory:"):
+        return ":memory:"
+    return str(_resolve(db_path))
+
+
+def _check_target(target: Path, database: str) -> Path:
+    def refused(what: str, fix: str = "name a new or empty folder instead") -> ExportRefused:
+        return ExportRefused(f"Export refused: {target} {what}; {fix}.")
+
+    if target == Path(target.anchor):
+        raise refused("is the filesystem root")
+    home = Path.home().resolve()
+    if target == home:
+        raise refused("is your home folder", f"name a folder inside it, such as {home / 'ofsted-exports'}")
+    if target in home.parents:
+        raise refused(f"holds your home folder ({home})")
+    if database != ":memory:":
+        db_file = Path(database)
+        if target == db_file or target in db_file.parents:
+            what = "is the database file" if target == db_file else f"holds the database {db_file}"
+            raise refused(what, f"name a folder beside it, such as {default_export_dir(db_file)}")
+    cwd = Path.cwd()
+    if target == cwd or target in cwd.parents:
+        what = "is the current folder" if target == cwd else f"holds the current folder ({cwd})"
+        raise refused(f"{what}, which an export would swap away", "name another folder, or run from elsewhere")
+    if not target.exists():
+        existing = next(parent for parent in target.parents if parent.exists())
+        if not existing.is_dir():
+            raise refused(f"cannot be created: {existing} is a file", "name another folder")
+        if _read_only(existing):
+            raise refused(f"cannot be created: {existing} is read-only", "make it writable, or name another folder")
+        return target
+    if not target.is_dir():
+        raise refused("is a file, not a folder")
+    if os.path.ismount(target):
+        raise refused("is a mount point, which an export cannot swap",
+                      f"name a folder inside it, such as {target / 'ofsted-exports'}")
+    if _read_only(target):
+        raise refused("is read-only", "make it writable (chmod u+w) if exports may replace it, or name another folder")
+    if _read_only(target.parent):
+        raise refused(f"is in a read-only folder ({target.parent})", "make that writable, or name another folder")
+    owner = _marker_owner(target)
+    if owner is not None and owner != database:
+        raise refused(f"holds the export of another database ({owner})",
+                      "name another folder, or delete this one if that export is no longer wanted")
+    foreign = _foreign_entries(target, ours=owner is not None)
+    if foreign and owner is not None:
+        raise refused(f"is an export of this database but also holds {_listing(foreign)}, which export did not "
+                      "write", "move those out, then export again")
+    if foreign:
+        raise refused(f"holds {_listing(foreign)} and is not an export folder")
+    return target
+
+
+def _read_only(path: Path) -> bool:
+    # Root may write anywhere, so os.access alone never sees a folder someone made read-only
+    # (chmod a-w) to keep it as it is: a folder without any write permission is read-only too.
+    mode = path.stat().st_mode
+    return not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _marker_owner(folder: Path) -> str | None:
+    """The database whose export ``folder`` is, from its marker; None for a folder without one."""
+    marker = folder / EXPORT_MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    return marker.read_text(encoding="utf-8", errors="replace").strip() or "a database it does not name"
+
+
+def _foreign_entries(folder: Path, ours: bool) -> list[str]:
+    """What is in ``folder`` that an export did not write (everything, if it is not ours)."""
+    expected = {"csv": {f"{view}.csv" for view in EXPORTED_VIEWS},
+                "parquet": set(EXPORTED_VIEWS)}
+    foreign = []
+    for entry in folder.iterdir():
+        if _is_litter(entry.name) or (ours and entry.name == EXPORT_MARKER and entry.is_file()):
+            continue
+        if not ours or entry.name not in expected or entry.is_symlink() or not entry.is_dir():
+            foreign.append(_shown(entry))
+            continue
+        foreign += [f"{entry.name}/{_shown(inner)}" for inner in entry.iterdir()
+                    if inner.name not in expected[entry.name] and not _is_litter(inner.name)]
+    return sorted(foreign)
+
+
+def _is_litter(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in LITTER)
+
+
+def _shown(path: Path) -> str:
+    return path.name + ("/" if path.is_dir() and not path.is_symlink() else "")
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown if len(names) <= 3 else f"{shown} and {len(names) - 3} more"
+
+
+def _new_sibling(target: Path, role: str) -> Path:
+    """A new empty hidden folder beside ``target``: the export being built, or the one replaced.
+
+    The name says whose it is (``.<name>.ofsted-export-<role>-<pid>-<random>``) and mkdir fails
+    rather than reuse an existing path, so no file of anyone else's is ever taken.
+    """
+    while True:
+        sibling = target.with_name(f".{target.name}.ofsted-export-{role}-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            sibling.mkdir()
+            return sibling
+        except FileExistsError:
+            continue
+
+
+def _remove_abandoned_siblings(target: Path, database: str) -> None:
+    """Remove siblings of this database's exports whose process died before its clean-up ran."""
+    for sibling in target.parent.iterdir():
+        match = _SIBLING.fullmatch(sibling.name)
+        if not match or match["name"] != target.name or not sibling.is_dir() or _running(int(match["pid"])):
+            continue
+        if _marker_owner(sibling) == database or not any(sibling.iterdir()):
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+# -- the files ------------------------------------------------------------------------------
+
+def _export_view(con: duckdb.DuckDBPyConnection, view: str, partitions: tuple[str, ...], staging: Path,
+                 target: Path) -> ExportedView:
+    rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
+    con.execute(f"COPY (SELECT * FROM {view}) TO {_quote(staging / 'csv' / f'{view}.csv')} (HEADER, DELIMITER ',')")
+    # Partition folders get their own string columns (part_framework=ilacs/part_year=2019,
+    # "unknown" where null), so the typed framework and year columns stay in the files and
+    # hive-partitioned readers (pandas, Polars, Arrow) see no type clash.
+    part_columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'unknown') AS part_{c}" for c in partitions)
+    con.execute(f"COPY (SELECT *, {part_columns} FROM {view}) TO {_quote(staging / 'parquet' / view)} "
+                f"(FORMAT parquet, PARTITION_BY ({', '.join('part_' + c for c in partitions)}))")
+    return ExportedView(view, rows, target / "csv" / f"{view}.csv", target / "parquet" / view)
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
