@@ -8,6 +8,10 @@ of the database) into it, and replaces only a folder that is missing, empty, or 
 same database holding nothing the export did not write. Anything else raises ExportRefused
 before a byte is written. The new export is built in a hidden sibling folder and swapped in by
 renaming, so a reader never sees half an export; the siblings are removed even on error.
+
+CSV files are UTF-8 with a byte-order mark, so that Excel reads them as UTF-8, and a text cell a
+spreadsheet would run as a formula starts with a quote. Text longer than an Excel cell holds is
+cut, visibly, with where to find the rest; Parquet keeps every character.
 """
 from __future__ import annotations
 
@@ -33,6 +37,14 @@ EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
 EXPORT_MARKER = ".ofsted-export"
 FORMATS = ("csv", "parquet")
 
+# Excel holds at most 32,767 characters in a cell.
+EXCEL_MAX_CHARACTERS = 32_767
+# A cut cell keeps this many characters and then says how long the text was and where it is in
+# full; the note is under 200 characters, so the cell stays within Excel's limit.
+KEPT_CHARACTERS = 32_000
+FULL_TEXT_IN = {"section_text": "parquet/section_text/ or documents.clean_text"}
+# OWASP's advice on CSV injection: a spreadsheet may run a cell starting with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What file managers and office programs leave in a folder someone browses or has a file open
 # in; an export replaces these along with its own files rather than refuse.
 LITTER = (".DS_Store", "Thumbs.db", "desktop.ini", "~$*", ".~lock.*#")
@@ -244,8 +256,10 @@ def _running(pid: int) -> bool:
 
 def _export_view(con: duckdb.DuckDBPyConnection, view: str, partitions: tuple[str, ...], staging: Path,
                  target: Path) -> ExportedView:
+    described = con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
+    columns = [(name, column_type) for name, column_type, *_ in described]
     rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
-    con.execute(f"COPY (SELECT * FROM {view}) TO {_quote(staging / 'csv' / f'{view}.csv')} (HEADER, DELIMITER ',')")
+    _write_csv(con, view, columns, staging / "csv" / f"{view}.csv")
     # Partition folders get their own string columns (part_framework=ilacs/part_year=2019,
     # "unknown" where null), so the typed framework and year columns stay in the files and
     # hive-partitioned readers (pandas, Polars, Arrow) see no type clash.
@@ -253,6 +267,32 @@ def _export_view(con: duckdb.DuckDBPyConnection, view: str, partitions: tuple[st
     con.execute(f"COPY (SELECT *, {part_columns} FROM {view}) TO {_quote(staging / 'parquet' / view)} "
                 f"(FORMAT parquet, PARTITION_BY ({', '.join('part_' + c for c in partitions)}))")
     return ExportedView(view, rows, target / "csv" / f"{view}.csv", target / "parquet" / view)
+
+
+def _write_csv(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[str, str]], path: Path) -> None:
+    cells = [_spreadsheet_text(name, view, columns) if column_type == "VARCHAR"
+             else _identifier(name) for name, column_type in columns]
+    # DuckDB's CSV writer has no byte-order-mark option (PREFIX cannot go with HEADER), so the
+    # mark leads the first column's name, which makes it the first three bytes of the file.
+    names = ["\ufeff" + columns[0][0]] + [name for name, _ in columns[1:]]
+    select = ", ".join(f"{cell} AS {_identifier(name)}" for cell, name in zip(cells, names))
+    con.execute(f"COPY (SELECT {select} FROM {view}) TO {_quote(path)} (HEADER, DELIMITER ',')")
+
+
+def _spreadsheet_text(name: str, view: str, columns: list[tuple[str, str]]) -> str:
+    """SQL for a text column as a spreadsheet cell: cut visibly to fit, quoted if formula-like."""
+    column = _identifier(name)
+    doc_id = " || ', doc_id ' || coalesce(doc_id, 'unknown')" if any(c == "doc_id" for c, _ in columns) else ""
+    note = (f"'… [cut: {KEPT_CHARACTERS:,} of ' || format('{{:,}}', length({column})) || "
+            f"' characters; full text in {FULL_TEXT_IN.get(view, f'parquet/{view}/')}'{doc_id} || ']'")
+    fits = EXCEL_MAX_CHARACTERS - 1  # room for the quote
+    cell = f"CASE WHEN length({column}) > {fits} THEN left({column}, {KEPT_CHARACTERS}) || {note} ELSE {column} END"
+    starts = ", ".join(f"chr({ord(start)})" for start in FORMULA_STARTS)
+    return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || ({cell}) ELSE ({cell}) END"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _quote(path: Path) -> str:

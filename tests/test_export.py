@@ -1,4 +1,4 @@
-"""Exports: the folders they may replace."""
+"""Exports: the folders they may replace, and CSV a spreadsheet opens safely."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import pyarrow.dataset as ds
 import pytest
 from typer.testing import CliRunner
 
@@ -21,8 +22,11 @@ from models.store import Store
 runner = CliRunner()
 DOC_ID = hashlib.sha256(b"a report with awkward sections").hexdigest()
 LONG_TEXT = "Children’s services in Stockton-on-Tees are good. " * 800  # 40,000 characters
-HEADINGS = ["=1+1", "+44 20 7946 0000", "-2", "@SUM(A1:A9)", "\tTabbed", "\rReturned", "Children’s services",
-            "http://example.com/report", "Say =1+1"]
+# section heading -> its CSV cell: quoted where a spreadsheet would run it as a formula
+CSV_CELLS = {"=1+1": "'=1+1", "+44 20 7946 0000": "'+44 20 7946 0000", "-2": "'-2", "@SUM(A1:A9)": "'@SUM(A1:A9)",
+             "\tTabbed": "'\tTabbed", "\rReturned": "'\rReturned", "Children’s services": "Children’s services",
+             "http://example.com/report": "http://example.com/report", "Say =1+1": "Say =1+1"}
+HEADINGS = list(CSV_CELLS)
 
 
 def write_report(db: Path, headings: list[str] = HEADINGS, long_text: str = LONG_TEXT) -> Path:
@@ -72,6 +76,11 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
     csv.field_size_limit(1 << 20)
     with open(path, encoding="utf-8-sig", newline="") as file:
         return list(csv.DictReader(file))
+
+
+def cut_note(total: int) -> str:
+    return (f"… [cut: 32,000 of {total:,} characters; full text in parquet/section_text/ or "
+            f"documents.clean_text, doc_id {DOC_ID}]")
 
 
 # -- the folders an export may replace --------------------------------------------------------
@@ -256,3 +265,37 @@ def test_ingest_exports_each_database_beside_it_and_refuses_a_foreign_folder_bef
     assert result.stderr == (f"Export refused: {tmp_path / 'out'} holds notes.txt and is not an export folder; "
                              "name a new or empty folder instead.\n")
     assert not (tmp_path / "third.duckdb").exists()
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def exported(report_db, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exported") / "out"
+    export(report_db, out)
+    return out
+
+
+def test_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(exported):
+    raw = (exported / "csv" / "section_text.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdoc_id,section_no,label,heading,")
+    assert "Children’s services" in raw.decode("utf-8")
+    assert (exported / "csv" / "latest_inspection.csv").read_bytes().startswith(b"\xef\xbb\xbfcouncil,")
+
+
+def test_csv_text_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote_and_nothing_else_changes(exported):
+    rows = csv_rows(exported / "csv" / "section_text.csv")
+    headings = {int(row["section_no"]): row["heading"] for row in rows}
+    assert headings == {number: cell for number, cell in enumerate([*CSV_CELLS.values(), "Long section"], start=1)}
+    assert {(row["page"], row["year"], row["framework"]) for row in rows} == {("1", "2023", "ilacs")}
+    [stockton] = [r for r in csv_rows(exported / "csv" / "latest_inspection.csv") if r["council"] == "Stockton-on-Tees"]
+    assert (stockton["inspection_start"], stockton["inspection_end"], stockton["overall_effectiveness"]) == (
+        "2023-04-17", "2023-04-28", "Good")
+
+
+def test_text_longer_than_an_excel_cell_is_cut_visibly_in_csv_and_kept_whole_in_parquet(exported):
+    [row] = [r for r in csv_rows(exported / "csv" / "section_text.csv") if r["heading"] == "Long section"]
+    assert row["text"] == LONG_TEXT[:32_000] + cut_note(len(LONG_TEXT))
+    assert len(row["text"]) <= 32_767
+    parquet = ds.dataset(exported / "parquet" / "section_text", partitioning="hive").to_table().to_pylist()
+    assert [r["text"] for r in parquet if r["heading"] == "Long section"] == [LONG_TEXT]
