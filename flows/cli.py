@@ -158,14 +158,14 @@ def search(
 @app.command("export")
 def export_command(
     out_dir: Annotated[Optional[Path], typer.Argument(
-        help="Folder to write csv/ and parquet/ into, replaced whole; refused unless it is new, empty "
+        help="Folder to write csv/, parquet/ and xlsx/ into, replaced whole; refused unless it is new, empty "
              "or an export of this database.",
         show_default="OFSTED_EXPORT_DIR if set, else <database name>-exports beside the database: "
                      "data/processed/ofsted-exports")] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.",
                                                show_default="data/processed/ofsted.duckdb")] = None,
 ):
-    """Write the analyst views as CSV and as Parquet partitioned by framework and year."""
+    """Write the analyst views as CSV, as Parquet partitioned by framework and year, and as Excel workbooks."""
     from models.errors import ExportRefused
     from models.export import export_views
 
@@ -178,7 +178,8 @@ def export_command(
             typer.echo(str(refused), err=True)
             raise typer.Exit(2) from None
     for item in exported:
-        typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/")
+        sheets = f" ({item.sheets} sheets)" if item.sheets > 1 else ""
+        typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/  {item.xlsx}{sheets}")
 
 
 @app.command()

@@ -132,7 +132,7 @@ def refresh_search(store: Store) -> bool:
 @task(name="export-views", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10],
       retry_condition_fn=export_may_pass)
 def export(store: Store, export_dir: str) -> int:
-    """Write the analyst views as Parquet and CSV for readers who cannot open the live file."""
+    """Write the analyst views as Parquet, CSV and Excel for readers who cannot open the live file."""
     return len(export_views(store.con, export_dir))
 
 

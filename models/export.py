@@ -1,4 +1,4 @@
-"""Exports of the analyst views as Parquet (partitioned by framework and year) and CSV.
+"""Exports of the analyst views as Parquet (partitioned by framework and year), CSV and Excel.
 
 Analysts can read these with pandas, Polars, R or a spreadsheet while an ingestion holds the
 database file (DuckDB lets no other process open a file that a writer has open).
@@ -11,7 +11,7 @@ renaming, so a reader never sees half an export; the siblings are removed even o
 
 CSV files are UTF-8 with a byte-order mark, so that Excel reads them as UTF-8, and a text cell a
 spreadsheet would run as a formula starts with a quote. Text longer than an Excel cell holds is
-cut, visibly, with where to find the rest; Parquet keeps every character.
+cut, visibly, in CSV and Excel, with where to find the rest; Parquet keeps every character.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import xlsxwriter
 
 from .errors import ExportRefused
 
@@ -35,16 +36,18 @@ EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
     "section_text": ("framework", "year"),
 }
 EXPORT_MARKER = ".ofsted-export"
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx")
 
-# Excel holds at most 32,767 characters in a cell.
+# Excel holds at most 32,767 characters in a cell and 1,048,576 rows (header included) in a sheet.
 EXCEL_MAX_CHARACTERS = 32_767
+EXCEL_MAX_ROWS = 1_048_576
 # A cut cell keeps this many characters and then says how long the text was and where it is in
 # full; the note is under 200 characters, so the cell stays within Excel's limit.
 KEPT_CHARACTERS = 32_000
 FULL_TEXT_IN = {"section_text": "parquet/section_text/ or documents.clean_text"}
 # OWASP's advice on CSV injection: a spreadsheet may run a cell starting with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FETCH_ROWS = 10_000
 # What file managers and office programs leave in a folder someone browses or has a file open
 # in; an export replaces these along with its own files rather than refuse.
 LITTER = (".DS_Store", "Thumbs.db", "desktop.ini", "~$*", ".~lock.*#")
@@ -57,6 +60,8 @@ class ExportedView:
     rows: int
     csv: Path
     parquet: Path
+    xlsx: Path
+    sheets: int  # more than one when the view has more rows than an Excel sheet
 
 
 def default_export_dir(db_path: str | Path) -> Path:
@@ -75,7 +80,7 @@ def check_export_dir(out_dir: str | Path, db_path: str | Path) -> Path:
 
 
 def export_views(con: duckdb.DuckDBPyConnection, out_dir: str | Path) -> list[ExportedView]:
-    """Write every analyst view as CSV and partitioned Parquet under ``out_dir``.
+    """Write every analyst view as CSV, partitioned Parquet and an Excel workbook under ``out_dir``.
 
     The folder is replaced whole; see check_export_dir for the folders an export refuses.
     """
@@ -191,7 +196,8 @@ def _marker_owner(folder: Path) -> str | None:
 def _foreign_entries(folder: Path, ours: bool) -> list[str]:
     """What is in ``folder`` that an export did not write (everything, if it is not ours)."""
     expected = {"csv": {f"{view}.csv" for view in EXPORTED_VIEWS},
-                "parquet": set(EXPORTED_VIEWS)}
+                "parquet": set(EXPORTED_VIEWS),
+                "xlsx": {f"{view}.xlsx" for view in EXPORTED_VIEWS}}
     foreign = []
     for entry in folder.iterdir():
         if _is_litter(entry.name) or (ours and entry.name == EXPORT_MARKER and entry.is_file()):
@@ -266,11 +272,13 @@ def _export_view(con: duckdb.DuckDBPyConnection, view: str, partitions: tuple[st
     part_columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'unknown') AS part_{c}" for c in partitions)
     con.execute(f"COPY (SELECT *, {part_columns} FROM {view}) TO {_quote(staging / 'parquet' / view)} "
                 f"(FORMAT parquet, PARTITION_BY ({', '.join('part_' + c for c in partitions)}))")
-    return ExportedView(view, rows, target / "csv" / f"{view}.csv", target / "parquet" / view)
+    sheets = _write_workbook(con, view, columns, staging / "xlsx" / f"{view}.xlsx")
+    return ExportedView(view, rows, target / "csv" / f"{view}.csv", target / "parquet" / view,
+                        target / "xlsx" / f"{view}.xlsx", sheets)
 
 
 def _write_csv(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[str, str]], path: Path) -> None:
-    cells = [_spreadsheet_text(name, view, columns) if column_type == "VARCHAR"
+    cells = [_spreadsheet_text(name, view, columns, escape_formulas=True) if column_type == "VARCHAR"
              else _identifier(name) for name, column_type in columns]
     # DuckDB's CSV writer has no byte-order-mark option (PREFIX cannot go with HEADER), so the
     # mark leads the first column's name, which makes it the first three bytes of the file.
@@ -279,14 +287,81 @@ def _write_csv(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[st
     con.execute(f"COPY (SELECT {select} FROM {view}) TO {_quote(path)} (HEADER, DELIMITER ',')")
 
 
-def _spreadsheet_text(name: str, view: str, columns: list[tuple[str, str]]) -> str:
+def _write_workbook(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[str, str]], path: Path) -> int:
+    """Stream the view into a workbook; rows beyond a sheet's limit go on "<view> (2)" and so on.
+
+    Returns the number of sheets. Strings are written as strings, never as formulas or links.
+    """
+    # constant_memory: each row goes to a temporary file as it is written, kept beside the workbook
+    # (the staging folder, removed on error) rather than in a /tmp that may be small.
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent),
+                                               "strings_to_formulas": False, "strings_to_urls": False,
+                                               "strings_to_numbers": False})
+    try:
+        header = workbook.add_format({"bold": True})
+        writers = [_cell_writer(workbook, column_type) for _, column_type in columns]
+        select = ", ".join(_spreadsheet_text(name, view, columns, escape_formulas=False) if column_type == "VARCHAR"
+                           else _identifier(name) for name, column_type in columns)
+        result = con.execute(f"SELECT {select} FROM {view}")
+        sheets, sheet, row = 0, None, EXCEL_MAX_ROWS
+        while batch := result.fetchmany(FETCH_ROWS):
+            for record in batch:
+                if row == EXCEL_MAX_ROWS:
+                    _finish_sheet(sheet, row, len(columns))
+                    sheets += 1
+                    sheet = _new_sheet(workbook, view if sheets == 1 else f"{view} ({sheets})", columns, header)
+                    row = 1
+                for col, (value, write) in enumerate(zip(record, writers)):
+                    if value is not None:
+                        write(sheet, row, col, value)
+                row += 1
+        if sheet is None:  # no rows: the header alone
+            sheets, sheet, row = 1, _new_sheet(workbook, view, columns, header), 1
+        _finish_sheet(sheet, row, len(columns))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _new_sheet(workbook, name: str, columns: list[tuple[str, str]], header):
+    sheet = workbook.add_worksheet(name)
+    for col, (column, column_type) in enumerate(columns):
+        sheet.set_column(col, col, 11 if column_type == "DATE" else 18)  # a narrower date shows as ####
+        sheet.write_string(0, col, column, header)
+    sheet.freeze_panes(1, 0)
+    return sheet
+
+
+def _finish_sheet(sheet, rows: int, n_columns: int) -> None:
+    if sheet is not None:
+        sheet.autofilter(0, 0, rows - 1, n_columns - 1)
+
+
+def _cell_writer(workbook, column_type: str):
+    """How to write a value of a DuckDB column type into a cell (None is left blank by the caller)."""
+    if column_type == "VARCHAR":
+        return lambda sheet, row, col, value: sheet.write_string(row, col, value)
+    if column_type in ("DATE", "TIMESTAMP"):
+        shown = workbook.add_format({"num_format": "yyyy-mm-dd" if column_type == "DATE" else "yyyy-mm-dd hh:mm:ss"})
+        return lambda sheet, row, col, value: sheet.write_datetime(row, col, value, shown)
+    if column_type in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                       "FLOAT", "DOUBLE"} or column_type.startswith("DECIMAL"):
+        return lambda sheet, row, col, value: sheet.write_number(row, col, value)
+    if column_type == "BOOLEAN":
+        return lambda sheet, row, col, value: sheet.write_boolean(row, col, value)
+    return lambda sheet, row, col, value: sheet.write_string(row, col, str(value))
+
+
+def _spreadsheet_text(name: str, view: str, columns: list[tuple[str, str]], escape_formulas: bool) -> str:
     """SQL for a text column as a spreadsheet cell: cut visibly to fit, quoted if formula-like."""
     column = _identifier(name)
     doc_id = " || ', doc_id ' || coalesce(doc_id, 'unknown')" if any(c == "doc_id" for c, _ in columns) else ""
     note = (f"'… [cut: {KEPT_CHARACTERS:,} of ' || format('{{:,}}', length({column})) || "
             f"' characters; full text in {FULL_TEXT_IN.get(view, f'parquet/{view}/')}'{doc_id} || ']'")
-    fits = EXCEL_MAX_CHARACTERS - 1  # room for the quote
+    fits = EXCEL_MAX_CHARACTERS - 1 if escape_formulas else EXCEL_MAX_CHARACTERS  # room for the quote
     cell = f"CASE WHEN length({column}) > {fits} THEN left({column}, {KEPT_CHARACTERS}) || {note} ELSE {column} END"
+    if not escape_formulas:
+        return cell
     starts = ", ".join(f"chr({ord(start)})" for start in FORMULA_STARTS)
     return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || ({cell}) ELSE ({cell}) END"
 

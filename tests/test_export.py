@@ -1,4 +1,4 @@
-"""Exports: the folders they may replace, and CSV a spreadsheet opens safely."""
+"""Exports: the folders they may replace, CSV a spreadsheet opens safely, and Excel workbooks."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pyarrow.dataset as ds
 import pytest
 from typer.testing import CliRunner
@@ -196,7 +197,7 @@ def test_a_new_export_replaces_its_own_folder_whole_and_leaves_nothing_beside_it
     stale = out / "parquet" / "section_text" / "part_framework=gone"
     stale.mkdir()
     export(report_db, out)
-    assert sorted(path.name for path in out.iterdir()) == [EXPORT_MARKER, "csv", "parquet"]
+    assert sorted(path.name for path in out.iterdir()) == [EXPORT_MARKER, "csv", "parquet", "xlsx"]
     assert not stale.exists()
     assert (out / EXPORT_MARKER).read_text() == f"{report_db.resolve()}\n"
     assert oct(out.stat().st_mode & 0o777) == oct(0o750)
@@ -237,7 +238,7 @@ def test_two_databases_in_one_folder_export_to_their_own_folders(tmp_path, monke
         db = write_report(tmp_path / f"{name}.duckdb", headings=[name])
         result = runner.invoke(app, ["export", "--db", str(db)])
         assert result.exit_code == 0, result.output
-        assert result.stdout.splitlines()[0].endswith(f"{tmp_path}/{name}-exports/parquet/latest_inspection/")
+        assert result.stdout.splitlines()[0].endswith(f"{tmp_path}/{name}-exports/xlsx/latest_inspection.xlsx")
     for name in ("ofsted", "trial"):
         assert (tmp_path / f"{name}-exports" / EXPORT_MARKER).read_text() == f"{tmp_path.resolve() / name}.duckdb\n"
         headings = {row["heading"] for row in csv_rows(tmp_path / f"{name}-exports" / "csv" / "section_text.csv")}
@@ -299,3 +300,57 @@ def test_text_longer_than_an_excel_cell_is_cut_visibly_in_csv_and_kept_whole_in_
     assert len(row["text"]) <= 32_767
     parquet = ds.dataset(exported / "parquet" / "section_text", partitioning="hive").to_table().to_pylist()
     assert [r["text"] for r in parquet if r["heading"] == "Long section"] == [LONG_TEXT]
+
+
+# -- Excel ----------------------------------------------------------------------------------
+
+def test_xlsx_has_a_sheet_per_view_with_strings_as_strings_and_dates_as_dates(exported):
+    workbook = openpyxl.load_workbook(exported / "xlsx" / "section_text.xlsx")
+    assert workbook.sheetnames == ["section_text"]
+    sheet = workbook["section_text"]
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["doc_id", "section_no", "label", "heading"]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    formula = rows[1][header.index("heading")]
+    assert (formula.value, formula.data_type) == ("=1+1", "s")
+    link = rows[HEADINGS.index("http://example.com/report") + 1][header.index("heading")]
+    assert (link.value, link.data_type, link.hyperlink) == ("http://example.com/report", "s", None)
+    assert rows[1][header.index("page")].value == 1
+
+    latest = openpyxl.load_workbook(exported / "xlsx" / "latest_inspection.xlsx")["latest_inspection"]
+    header = [cell.value for cell in latest[1]]
+    [stockton] = [row for row in latest.iter_rows(min_row=2) if row[0].value == "Stockton-on-Tees"]
+    start = stockton[header.index("inspection_start")]
+    assert start.is_date and start.value.date().isoformat() == "2023-04-17"
+
+
+def test_text_longer_than_an_excel_cell_is_cut_visibly_in_xlsx(exported):
+    sheet = openpyxl.load_workbook(exported / "xlsx" / "section_text.xlsx")["section_text"]
+    header = [cell.value for cell in sheet[1]]
+    [text] = [row[header.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True)
+              if row[header.index("heading")] == "Long section"]
+    assert text == LONG_TEXT[:32_000] + cut_note(len(LONG_TEXT))
+
+
+def test_a_view_longer_than_a_sheet_continues_on_further_sheets(report_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(models.export, "EXCEL_MAX_ROWS", 5)  # a header and four rows
+    by_view = {item.view: item for item in export(report_db, tmp_path / "out")}
+    assert by_view["section_text"].rows == len(HEADINGS) + 1 == 10
+    assert by_view["section_text"].sheets == 3
+    workbook = openpyxl.load_workbook(tmp_path / "out" / "xlsx" / "section_text.xlsx")
+    assert workbook.sheetnames == ["section_text", "section_text (2)", "section_text (3)"]
+    assert [workbook[name].max_row for name in workbook.sheetnames] == [5, 5, 3]
+    assert all(workbook[name]["A1"].value == "doc_id" for name in workbook.sheetnames)
+    numbers = sorted(row[1] for name in workbook.sheetnames
+                     for row in workbook[name].iter_rows(min_row=2, values_only=True))
+    assert numbers == list(range(1, 11))
+
+
+def test_the_export_command_lists_every_file_it_wrote(sample_db, tmp_path):
+    result = runner.invoke(app, ["export", str(tmp_path / "x"), "--db", str(sample_db)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "x"
+    assert result.stdout.splitlines() == [
+        f"{view:<20}{rows:>8} rows  {out}/csv/{view}.csv  {out}/parquet/{view}/  {out}/xlsx/{view}.xlsx"
+        for view, rows in (("latest_inspection", 153), ("judgement_timeline", 33), ("section_text", 39))]
