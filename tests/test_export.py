@@ -266,6 +266,13 @@ def test_ingest_exports_each_database_beside_it_and_refuses_a_foreign_folder_bef
     assert result.stderr == (f"Export refused: {tmp_path / 'out'} holds notes.txt and is not an export folder; "
                              "name a new or empty folder instead.\n")
     assert not (tmp_path / "third.duckdb").exists()
+    # A deployment's run calls the flow itself, which checks the folder before extracting too.
+    from flows.ingest import ingest_flow
+
+    with pytest.raises(ExportRefused, match="holds notes.txt"):
+        ingest_flow(raw_dir=str(raw), db_path=str(tmp_path / "third.duckdb"), export_dir=str(tmp_path / "out"))
+    assert not (tmp_path / "third.duckdb").exists()
+    assert (tmp_path / "out" / "notes.txt").read_text() == "my notes"
 
 
 # -- CSV ------------------------------------------------------------------------------------
