@@ -191,8 +191,8 @@ def test_the_export_command_prints_a_refusal_as_one_line_and_exits_2(report_db, 
 
 def test_a_new_export_replaces_its_own_folder_whole_and_leaves_nothing_beside_it(report_db, tmp_path):
     out = tmp_path / "out"
-    out.mkdir(mode=0o750)
-    out.chmod(0o750)
+    out.mkdir()
+    out.chmod(0o750)  # kept: whoever could read the folder can read the new export
     export(report_db, out)  # an empty folder is adopted
     stale = out / "parquet" / "section_text" / "part_framework=gone"
     stale.mkdir()
