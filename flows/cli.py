@@ -175,10 +175,11 @@ def ingest(
     _find_inputs([raw], list_skipped=False)  # the run's summary lists them
     if not raw.is_dir():
         die(f"{raw}: is a file, not a folder: give the folder of raw documents", ExitCode.USAGE)
+    export_dir = _export_dir(settings.export_dir, db_path)  # refused before extracting, not after
     _check_database(db_path, settings.lock_wait_seconds)
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        state = _run_ingest_flow(settings, raw, db_path, force, batch_size)
+        state = _run_ingest_flow(settings, raw, db_path, export_dir, force, batch_size)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM via Interrupted
         signum = getattr(exc, "signum", signal.SIGINT)
         die(f"stopped by {signal.Signals(signum).name}: the batch in hand was rolled back, the batches before it "
@@ -206,7 +207,8 @@ def _check_database(db_path: Path, lock_wait_seconds: float) -> None:
         die(str(exc), exc.exit_code)
 
 
-def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, force: bool, batch_size: int | None):
+def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, export_dir: Path, force: bool,
+                     batch_size: int | None):
     """The ingestion flow's final state, on a temporary server of this process unless one is set."""
     import contextlib
 
@@ -229,7 +231,7 @@ def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, force: bool, 
             raw_dir=str(raw), db_path=str(db_path), force=force,
             batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
             lock_wait_seconds=settings.lock_wait_seconds,
-            export_dir=str(settings.export_dir or db_path.parent / "exports"), return_state=True)
+            export_dir=str(export_dir), return_state=True)
 
 
 def _summary_or_exit(state):
@@ -252,6 +254,17 @@ def _summary_or_exit(state):
         die(str(error), ExitCode.NO_DOCUMENTS)
     detail = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else state.message
     die(f"ingestion failed: {detail} (run with --verbose for the traceback)", ExitCode.INTERNAL_ERROR)
+
+
+def _export_dir(out_dir: Path | None, db_path: Path) -> Path:
+    """The folder to export ``db_path`` into (its default when None), or a clean exit with why not."""
+    from models.errors import ExportRefused
+    from models.export import check_export_dir, default_export_dir
+
+    try:
+        return check_export_dir(out_dir or default_export_dir(db_path), db_path)
+    except ExportRefused as refused:
+        die(str(refused), ExitCode.USAGE)
 
 
 def _open_read_only(db: Path | None):
@@ -297,16 +310,29 @@ def search(
 
 @app.command("export")
 def export_command(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write csv/ and parquet/ into (replaced whole).")],
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+    out_dir: Annotated[Optional[Path], typer.Argument(
+        help="Folder to write csv/, parquet/ and xlsx/ into, replaced whole; refused unless it is new, empty "
+             "or an export of this database.",
+        show_default="OFSTED_EXPORT_DIR if set, else <database name>-exports beside the database: "
+                     "data/processed/ofsted-exports")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.",
+                                               show_default="data/processed/ofsted.duckdb")] = None,
 ):
-    """Write the analyst views as CSV and as Parquet partitioned by framework and year."""
+    """Write the analyst views as CSV, as Parquet partitioned by framework and year, and as Excel workbooks."""
+    from models.errors import ExportRefused
     from models.export import export_views
 
+    settings = get_settings()
+    target = _export_dir(out_dir or settings.export_dir, db or settings.db_path)
     with _open_read_only(db) as store:
-        exported = export_views(store.con, out_dir)
+        try:
+            exported = export_views(store.con, target)
+        except ExportRefused as refused:  # the folder changed since it was checked
+            typer.echo(str(refused), err=True)
+            raise typer.Exit(2) from None
     for item in exported:
-        typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/")
+        sheets = f" ({item.sheets} sheets)" if item.sheets > 1 else ""
+        typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/  {item.xlsx}{sheets}")
 
 
 @app.command()

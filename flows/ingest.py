@@ -33,7 +33,8 @@ from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.discovery import InputNotFound, Skipped, find_inputs, printable  # noqa: E402
 from extractors.reading import digest_file  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
-from models.export import export_views  # noqa: E402
+from models.errors import ExportRefused  # noqa: E402
+from models.export import check_export_dir, export_views  # noqa: E402
 from models.search import refresh_search_index  # noqa: E402
 from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import COMPLETED_WITH_FAILURES, IngestSummary  # noqa: E402
@@ -81,6 +82,17 @@ def transient_io_error(task, task_run, state) -> bool:
 
 # Errors of one file that a retry would not cure: the file is named as a failure instead.
 _FILE_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError)
+
+
+def export_may_pass(task, task_run, state) -> bool:
+    """Retry an export that failed on the way (a share blipping), not one refused its folder."""
+    try:
+        state.result()
+    except ExportRefused:
+        return False
+    except Exception:
+        return True
+    return False
 
 
 # Retries are for the file system (a share that blips); a bad document is never retried: its
@@ -151,9 +163,10 @@ def refresh_search(store: Store) -> bool:
     return refresh_search_index(store.con)
 
 
-@task(name="export-views", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+@task(name="export-views", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10],
+      retry_condition_fn=export_may_pass)
 def export(store: Store, export_dir: str) -> int:
-    """Write the analyst views as Parquet and CSV for readers who cannot open the live file."""
+    """Write the analyst views as Parquet, CSV and Excel for readers who cannot open the live file."""
     return len(export_views(store.con, export_dir))
 
 
@@ -185,6 +198,8 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
            pattern: str | None = None, lock_wait_seconds: float = 0, export_dir: str | None = None) -> IngestSummary:
     """The body of both flows: plan, extract batches through the task runner, load, check."""
     logger = get_run_logger()
+    if export_dir:
+        check_export_dir(export_dir, db_path)  # a refused folder stops the run before, not after, extracting
     found = discover_files(raw_dir, pattern)
     with Store.open_waiting(db_path, lock_wait_seconds) as store:
         run_id, plan = plan_run(store, found.files, raw_dir, force, pattern)

@@ -15,8 +15,9 @@ class Settings(BaseSettings):
 
     raw_dir: Path = Field(Path("data/raw"), description="folder of raw documents to ingest")
     db_path: Path = Field(Path("data/processed/ofsted.duckdb"), description="the DuckDB database file")
-    export_dir: Path | None = Field(None, description="where each ingestion writes Parquet and CSV of the views "
-                                                      "(default: exports/ beside the database)")
+    export_dir: Path | None = Field(None, description="where each ingestion (and `ofsted export`) writes Parquet, "
+                                                      "CSV and Excel of the views (default: <database name>-exports/ "
+                                                      "beside the database)")
     batch_size: int = Field(20, ge=1, description="documents per extraction task")
     workers: int = Field(1, ge=1, description="worker processes (or Dask workers) for extraction")
     task_runner: Literal["local", "dask"] = Field(

@@ -103,3 +103,7 @@ def from_duckdb(path: str, exc: Exception, read_only: bool = False) -> StoreErro
         if pattern.search(message):
             return DatabaseUnusable(path, reason, fix)
     return None
+
+
+class ExportRefused(Exception):
+    """An export would replace a folder that is not an export of this database, so it writes nothing."""

@@ -54,6 +54,14 @@ def snapshot_path(db_path: str | Path) -> Path:
     """Where readers find a database's snapshot: ``ofsted.duckdb`` -> ``ofsted.snapshot.duckdb``."""
     path = Path(db_path)
     return path.with_name(f"{path.stem}.snapshot{path.suffix or '.duckdb'}")
+
+
+def snapshot_origin(path: str | Path) -> Path:
+    """The database a snapshot is of (any other path is its own): the inverse of snapshot_path."""
+    path = Path(path)
+    if path.stem.endswith(".snapshot"):
+        return path.with_name(path.stem.removesuffix(".snapshot") + path.suffix)
+    return path
 # The council register shipped with the extractors (models/ and extractors/ are sibling packages).
 REGISTER_CSV = Path(__file__).resolve().parents[1] / "extractors" / "data" / "local_authorities.csv"
 

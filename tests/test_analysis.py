@@ -85,7 +85,7 @@ def test_exports_are_partitioned_parquet_and_csv(sample_db, tmp_path):
     assert timeline.num_rows == exported["judgement_timeline"]
     assert str(timeline.schema.field("year").type) == "int32"
     assert (tmp_path / "out" / "parquet" / "judgement_timeline" / "part_framework=apa" / "part_year=2006").is_dir()
-    header = (tmp_path / "out" / "csv" / "latest_inspection.csv").read_text().splitlines()[0]
+    header = (tmp_path / "out" / "csv" / "latest_inspection.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("council,gss_code,dfe_la_code,region,framework")
 
 

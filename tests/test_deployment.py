@@ -206,7 +206,7 @@ def test_nightly_schedule_is_02_00_london_one_run_at_a_time(stack):
     assert nightly.global_concurrency_limit is not None and nightly.global_concurrency_limit.limit == 1
     assert nightly.concurrency_options.collision_strategy.value == "CANCEL_NEW"
     assert nightly.parameters == {"raw_dir": "data/raw", "db_path": "data/processed/ofsted.duckdb",
-                                  "export_dir": "data/processed/exports"}
+                                  "export_dir": "data/processed/ofsted-exports"}
 
 
 def test_triggered_runs_complete_and_write_duckdb(stack, data):
@@ -215,9 +215,12 @@ def test_triggered_runs_complete_and_write_duckdb(stack, data):
     matching = [path for path in raw.iterdir() if fnmatch.fnmatch(path.name, PATTERN)]
     assert n_files and matching
 
-    run_id = stack.run_deployment("ofsted-ingest/nightly", raw_dir=str(raw), db_path=str(db))
+    # The exports go beside the temporary database too, not into the checkout's data/processed.
+    exports = db.with_name("ofsted-exports")
+    run_id = stack.run_deployment("ofsted-ingest/nightly", raw_dir=str(raw), db_path=str(db), export_dir=str(exports))
     state = stack.wait_final(run_id)
     assert state.is_completed(), f"nightly run ended {state.name}: {state.message}\n{_tail(stack.logs / 'worker.log')}"
+    assert (exports / ".ofsted-export").read_text() == f"{db.resolve()}\n"
 
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == n_files
