@@ -15,12 +15,46 @@ from pathlib import Path
 
 import duckdb
 
+from models.councils import council_gss_codes, resolve_councils
+from models.report import FRAMEWORKS
+
 SNIPPET_CHARS = 220
+MAX_HITS = 1000  # a page of hits a person reads; DuckDB's LIMIT would overflow past 2**63
 STOPWORDS = frozenset("a an and are as at be by for from in is it of on or that the to was were with".split())
 
 
 class SearchUnavailable(RuntimeError):
     """The database has no search index yet, or the fts extension cannot be loaded."""
+
+
+class InvalidSearch(ValueError):
+    """A search argument the index cannot answer; the message says what to pass instead."""
+
+
+class UnknownFramework(InvalidSearch):
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"No framework called {name!r}. Pass --framework with one of: "
+                         f"{', '.join(FRAMEWORKS)} (in any case), or omit it for every framework.")
+
+
+class QueryWithoutTerms(InvalidSearch):
+    """The query is empty, or has only words the index does not keep."""
+
+    def __init__(self, query: str):
+        self.query = query
+        if not query.strip():
+            super().__init__('The query is empty. Give the words to look for, e.g. ofsted search "missing from home".')
+        else:
+            super().__init__(
+                f"The query {query!r} has no word the index keeps: stopwords such as 'the' or 'about', "
+                "numbers and punctuation are not indexed. Add a word of the text you are looking for.")
+
+
+class HitLimitOutOfRange(InvalidSearch):
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(f"--limit must be between 1 and {MAX_HITS}, not {limit}.")
 
 
 class SearchIndexNotRebuilt(RuntimeError):
@@ -145,19 +179,54 @@ def highlight(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
     return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
 
 
+def framework_key(name: str) -> str:
+    """The framework as stored ("ILACS" -> "ilacs"); raises UnknownFramework."""
+    key = name.strip().lower()
+    if key not in FRAMEWORKS:
+        raise UnknownFramework(name)
+    return key
+
+
+def _check_terms(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Raise QueryWithoutTerms unless the index's own tokenizer keeps a word of the query."""
+    if not query.strip():
+        raise QueryWithoutTerms(query)
+    # The index's tokenize macro and stopword table: the words match_bm25 itself would look up.
+    kept = con.execute("""
+        SELECT count(*) FROM (SELECT unnest(fts_main_section_search.tokenize(?)) AS term)
+        WHERE term <> '' AND term NOT IN (SELECT sw FROM fts_main_section_search.stopwords)""",
+                       [query]).fetchone()[0]
+    if not kept:
+        raise QueryWithoutTerms(query)
+
+
 def search(con: duckdb.DuckDBPyConnection, query: str, *, council: str | None = None,
            framework: str | None = None, limit: int = 10) -> list[Hit]:
-    """Sections ranked by BM25 for a query, optionally for one council or framework."""
+    """Sections ranked by BM25 for a query, optionally of some councils or one framework.
+
+    ``council`` is what ``resolve_councils`` accepts: a name or alias in any case, or the start
+    of one; it finds the documents about those councils and about their predecessors.
+    ``framework`` is one of FRAMEWORKS in any case. Raises InvalidSearch or UnknownCouncil
+    (with what to pass instead), or SearchUnavailable.
+    """
+    if not 1 <= limit <= MAX_HITS:
+        raise HitLimitOutOfRange(limit)
     if not _has_index(con):
         raise SearchUnavailable("the database has no search index yet: run `ofsted ingest` to build it")
     load_fts(con)
+    framework = framework_key(framework) if framework is not None else None
+    gss_codes = council_gss_codes(con, resolve_councils(con, council)) if council is not None else None
+    _check_terms(con, query)
+    # Filtered on the document's own council code, not on section_search.gss_code: that is
+    # today's council, which for old Cheshire would also find every Cheshire East report.
     rows = con.execute("""
         SELECT score, council, year, framework, label, heading, page, path, text FROM (
             SELECT *, fts_main_section_search.match_bm25(section_key, ?) AS score FROM section_search)
         WHERE score IS NOT NULL
-          AND (? IS NULL OR lower(council) = lower(?) OR lower(council) LIKE lower(?) || '%')
-          AND (? IS NULL OR framework = ?)
+          AND (?::VARCHAR[] IS NULL
+               OR doc_id IN (SELECT doc_id FROM documents WHERE list_contains(?::VARCHAR[], la_gss_code)))
+          AND (?::VARCHAR IS NULL OR framework = ?)
         ORDER BY score DESC, path, page
-        LIMIT ?""", [query, council, council, council, framework, framework, limit]).fetchall()
+        LIMIT ?""", [query, gss_codes, gss_codes, framework, framework, limit]).fetchall()
     return [Hit(score, council_name, year, fw, label, heading, page, path, highlight(text, query))
             for score, council_name, year, fw, label, heading, page, path, text in rows]
