@@ -282,23 +282,32 @@ def _open_read_only(db: Path | None):
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to look for, e.g. \"missing from home\".")],
-    council: Annotated[Optional[str], typer.Option(help="Only this council (name or its start).")] = None,
-    framework: Annotated[Optional[str], typer.Option(help="Only this framework: apa, annual_rating, safeguarding_lac, sif, ilacs.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="Hits to print.")] = 10,
+    council: Annotated[Optional[str], typer.Option(
+        help="Only this council: a name or alias as `report --council` takes, or its start "
+             "(\"stock\"); its predecessors' documents count too.")] = None,
+    # The frameworks and 1000 are models.report.FRAMEWORKS and models.search.MAX_HITS, kept
+    # equal by a test: importing models here would cost every command half a second.
+    framework: Annotated[Optional[str], typer.Option(
+        help="Only this framework: apa, annual_rating, safeguarding_lac, sif, ilacs (any case).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Hits to print.")] = 10,
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
 ):
-    """Search the text of every section, ranked by BM25; matches are marked **like this**."""
-    from models.search import SearchUnavailable
+    """Search the text of every section, ranked by BM25; matches are marked **like this**.
+
+    Exits 1 when nothing matches, 2 when an argument is wrong (the message names what to pass).
+    """
+    from models.councils import UnknownCouncil
+    from models.search import InvalidSearch, SearchUnavailable
     from models.search import search as search_sections
 
     with _open_read_only(db) as store:
         try:
             hits = search_sections(store.con, query, council=council, framework=framework, limit=limit)
-        except SearchUnavailable as exc:
-            stderr.print(str(exc), highlight=False)
+        except (SearchUnavailable, InvalidSearch, UnknownCouncil) as exc:
+            typer.echo(str(exc), err=True)  # one line: rich would wrap it at the terminal's width
             raise typer.Exit(2) from None
     if not hits:
-        stderr.print(f"no section matches {query!r}", highlight=False)
+        typer.echo(f"no section matches {query!r}", err=True)
         raise typer.Exit(1)
     for rank, hit in enumerate(hits, start=1):
         where = f"{hit.council or 'unknown council'}, {hit.year or 'year unknown'}, {hit.framework or '-'}"

@@ -16,7 +16,8 @@ from pathlib import PurePath
 from typing import Iterable, Sequence
 
 import duckdb
-from rapidfuzz import fuzz, process
+
+from models.councils import UnknownCouncil, resolve_council
 
 # -- vocabulary ------------------------------------------------------------------------------
 
@@ -108,25 +109,6 @@ def framework_colour(framework: str | None) -> str:
     return FRAMEWORK_COLOURS.get(framework or "", UNKNOWN_COLOUR)
 
 
-# -- errors ----------------------------------------------------------------------------------
-
-
-class UnknownCouncil(LookupError):
-    """The council name matches no council of the register; ``suggestions`` are close names."""
-
-    def __init__(self, name: str, suggestions: Sequence[str]):
-        self.name = name
-        self.suggestions = list(suggestions)
-        hint = (f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions
-                else " No council name is close.")
-        super().__init__(
-            f"No council called {name!r} in the register of local authorities.{hint} "
-            "Pass --council with a council's name as the register spells it (or one of its "
-            "aliases, e.g. 'Stockton-on-Tees' or 'Stockton-on-Tees Borough Council'), or omit "
-            "--council for the report on every council."
-        )
-
-
 # -- reading ---------------------------------------------------------------------------------
 
 
@@ -162,32 +144,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = (
     cursor = con.execute(sql, list(params))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def council_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every name and alias of the register (lower case) -> the council's register name."""
-    names: dict[str, str] = {}
-    rows = _rows(con, """SELECT name, official_name, aliases FROM local_authorities
-                         ORDER BY valid_to IS NULL, valid_to""")  # current councils win ties
-    for row in rows:
-        for alias in [row["name"], row["official_name"], *(row["aliases"] or [])]:
-            if alias:
-                names[alias.strip().lower()] = row["name"]
-    return names
-
-
-def resolve_council(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The register name of a council given by name or alias; raises UnknownCouncil."""
-    names = council_names(con)
-    key = " ".join(name.split()).lower()
-    if key in names:
-        return names[key]
-    matches = process.extract(key, list(names), scorer=fuzz.WRatio, limit=12, score_cutoff=60)
-    suggestions: list[str] = []
-    for alias, _score, _ in matches:
-        if names[alias] not in suggestions:
-            suggestions.append(names[alias])
-    raise UnknownCouncil(name, suggestions[:5])
 
 
 def timeline_points(con: duckdb.DuckDBPyConnection, council: str) -> list[Point]:

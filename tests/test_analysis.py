@@ -1,4 +1,7 @@
 """Analyst views, full-text search and exports over a database of the sample documents."""
+import re
+import shutil
+
 import duckdb
 import pyarrow.dataset as ds
 import pytest
@@ -98,3 +101,108 @@ def test_search_and_export_commands(sample_db, tmp_path):
     assert result.exit_code == 0 and result.output.splitlines()[0].startswith("latest_inspection        153 rows")
     missing = runner.invoke(app, ["search", "neglect", "--db", str(tmp_path / "nope.duckdb")])
     assert missing.exit_code == 2
+
+
+# -- search arguments ------------------------------------------------------------------------
+
+HIT_LINE = re.compile(r"^ ?\d+\. [\d.]+  (?P<council>.+?), (?:\d{4}|year unknown), (?P<framework>\S+)  \[")
+COUNCIL_HINT = ("Pass --council with a council's name as the register spells it (or one of its aliases, "
+                "e.g. 'Stockton-on-Tees' or 'Stockton-on-Tees Borough Council'), or omit --council for every council.")
+STOPWORDS_ONLY = ("has no word the index keeps: stopwords such as 'the' or 'about', numbers and punctuation "
+                  "are not indexed. Add a word of the text you are looking for.")
+
+
+@pytest.mark.parametrize("arguments, councils, frameworks", [
+    (["--framework", "ILACS"], {"Stockton-on-Tees", "Lancashire"}, {"ilacs"}),
+    (["--framework", " Annual_Rating "], {"Stockton-on-Tees", "Redcar and Cleveland"}, {"annual_rating"}),
+    (["--council", "redcar"], {"Redcar and Cleveland"}, {"annual_rating"}),
+    (["--council", "REDCAR AND CLEVELAND BOROUGH COUNCIL"], {"Redcar and Cleveland"}, {"annual_rating"}),
+    (["--council", "Stockton-on-Tees Borough Council", "--framework", "Sif"], {"Stockton-on-Tees"}, {"sif"}),
+    (["--council", "Stockton on Tees BC"], {"Stockton-on-Tees"}, {"apa", "annual_rating", "sif", "ilacs"}),
+    (["--council", "stock"], {"Stockton-on-Tees"}, {"apa", "annual_rating", "sif", "ilacs"}),  # the start of a name
+    (["--council", "lancashire county council"], {"Lancashire"}, {"ilacs"}),
+])
+def test_search_filters_by_council_and_framework_as_the_report_names_them(sample_db, arguments, councils, frameworks):
+    result = runner.invoke(app, ["search", "missing from home", "--db", str(sample_db), "--limit", "50", *arguments])
+    assert result.exit_code == 0, result.output
+    hits = [HIT_LINE.match(line) for line in result.stdout.splitlines() if HIT_LINE.match(line)]
+    assert {hit["council"] for hit in hits} == councils
+    assert {hit["framework"] for hit in hits} == frameworks
+
+
+@pytest.mark.parametrize("arguments, exit_code, message", [
+    (["neglect", "--framework", "report"], 2,
+     "No framework called 'report'. Pass --framework with one of: apa, annual_rating, safeguarding_lac, sif, ilacs "
+     "(in any case), or omit it for every framework."),
+    (["neglect", "--framework", "ILAC"], 2,
+     "No framework called 'ILAC'. Pass --framework with one of: apa, annual_rating, safeguarding_lac, sif, ilacs "
+     "(in any case), or omit it for every framework."),
+    (["neglect", "--council", "Stokton-on-Teas"], 2,
+     "No council called 'Stokton-on-Teas' in the register of local authorities. "
+     f"Did you mean: Stockton-on-Tees, Stoke-on-Trent, Southend-on-Sea? {COUNCIL_HINT}"),
+    (["neglect", "--council", "Zzqxj"], 2,
+     f"No council called 'Zzqxj' in the register of local authorities. No council name is close. {COUNCIL_HINT}"),
+    (["neglect", "--council", " "], 2,
+     f"No council called ' ' in the register of local authorities. No council name is close. {COUNCIL_HINT}"),
+    ([""], 2, 'The query is empty. Give the words to look for, e.g. ofsted search "missing from home".'),
+    (["the of and"], 2, f"The query 'the of and' {STOPWORDS_ONLY}"),
+    (["2016 !"], 2, f"The query '2016 !' {STOPWORDS_ONLY}"),
+    # Arguments that are right, and nothing matches.
+    (["xylophone", "--council", "Redcar"], 1, "no section matches 'xylophone'"),
+    (["missing from home", "--council", "Enfield"], 1, "no section matches 'missing from home'"),
+])
+def test_search_says_in_one_line_what_is_wrong_with_an_argument(sample_db, arguments, exit_code, message):
+    result = runner.invoke(app, ["search", *arguments, "--db", str(sample_db)])
+    assert (result.exit_code, result.stderr, result.stdout) == (exit_code, message + "\n", "")
+
+
+@pytest.mark.parametrize("limit, complaint", [
+    ("100000000000000000000", "Input should be less than or equal to 1000"),
+    ("1001", "Input should be less than or equal to 1000"),
+    ("0", "Input should be greater than or equal to 1"),
+    ("1e20", "Input should be a valid integer"),
+])
+def test_search_limit_out_of_range_is_a_usage_error(sample_db, limit, complaint):
+    result = runner.invoke(app, ["search", "neglect", "--limit", limit, "--db", str(sample_db)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert f"Invalid value for '--limit': {complaint}" in " ".join(result.stderr.replace("│", " ").split())
+
+
+def test_search_help_lists_the_frameworks_and_the_limit_the_library_accepts():
+    from models.report import FRAMEWORKS
+    from models.search import MAX_HITS
+
+    help_text = " ".join(runner.invoke(app, ["search", "--help"]).output.replace("│", " ").split())
+    assert f"Only this framework: {', '.join(FRAMEWORKS)} (any case)." in help_text
+    assert f"[1<=x<={MAX_HITS}]" in help_text
+
+
+def test_search_finds_the_documents_of_a_councils_predecessors(sample_db, tmp_path):
+    from models.councils import council_gss_codes
+
+    db = tmp_path / "ofsted.duckdb"
+    shutil.copy(sample_db, db)
+    with duckdb.connect(str(db)) as con:
+        assert council_gss_codes(con, ["Northumberland"]) == ["E06000048", "E06000057", "E10000022"]
+        assert council_gss_codes(con, ["Cheshire"]) == ["E10000004"]
+        assert "E10000004" in council_gss_codes(con, ["Cheshire East"])
+        # The Redcar letter, as if it had been about Northumberland County Council before 2009.
+        con.execute("UPDATE documents SET la_gss_code = 'E10000022' WHERE path LIKE '%redcar%'")
+        northumberland = search(con, "missing from home", council="Northumberland")
+        redcar = search(con, "missing from home", council="Redcar")
+    assert northumberland and {hit.path.rsplit("/", 1)[1] for hit in northumberland} == {"redcar_2009_annual_rating_letter.txt"}
+    assert redcar == []
+
+
+def test_search_arguments_are_checked_by_the_library_too(sample_db):
+    from models.search import HitLimitOutOfRange, QueryWithoutTerms, UnknownFramework
+
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        with pytest.raises(HitLimitOutOfRange, match="between 1 and 1000, not 100000000000000000000"):
+            search(con, "neglect", limit=10**20)
+        with pytest.raises(UnknownFramework, match="one of: apa, annual_rating"):
+            search(con, "neglect", framework="Ofsted")
+        with pytest.raises(QueryWithoutTerms, match="no word the index keeps"):
+            search(con, "would")  # in DuckDB's English stopwords, not in the snippet's
+        assert {hit.framework for hit in search(con, "neglect", framework="SIF")} == {"sif"}
