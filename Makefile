@@ -19,6 +19,9 @@ POOL ?= ofsted
 SERVICE_LOG_LEVEL ?= INFO
 PREFECT := $(BIN)/prefect
 server deploy worker nightly-now reprocess: export PREFECT_API_URL ?= http://127.0.0.1:$(PREFECT_PORT)/api
+# The UI in the browser calls the API at PREFECT_UI_API_URL, which Prefect otherwise takes from
+# PREFECT_API_URL or port 4200, whatever port the server was started on.
+server: export PREFECT_UI_API_URL = http://127.0.0.1:$(PREFECT_PORT)/api
 server worker: export PREFECT_LOGGING_LEVEL = $(SERVICE_LOG_LEVEL)
 # The temporary server of `make run` and `make test` keeps its SQLite file apart from the real one.
 run test: export PREFECT_HOME = $(CURDIR)/.prefect/local

@@ -139,19 +139,24 @@ def _raise_interrupted(signum, frame) -> NoReturn:
     raise Interrupted(signum)
 
 
-class _HideKnownErrors(logging.Filter):
-    """Prefect logs a failed flow's exception with its traceback; for the errors this command
-    explains in one line itself (a locked database, a missing folder) that is noise."""
+class _HideExplainedErrors(logging.Filter):
+    """Prefect logs a failed task's and flow's exception with its traceback; for the errors this
+    command explains in one line itself (a locked or full database, a missing folder) that is noise."""
 
-    def __init__(self, known: tuple[type[BaseException], ...]):
+    def __init__(self, explained: tuple[type[BaseException], ...]):
         super().__init__()
-        self.known = known
+        self.explained = explained
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from models.errors import database_problem, names_database_problem
+
+        if record.levelno < logging.ERROR:
+            return True
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, self.known):
-            return False
-        return not (record.levelno >= logging.ERROR and any(k.__name__ in record.getMessage() for k in self.known))
+        if error is not None:
+            return not (isinstance(error, self.explained) or database_problem("", error) is not None)
+        message = record.getMessage()
+        return not (names_database_problem(message) or any(k.__name__ in message for k in self.explained))
 
 
 @app.command()
@@ -175,8 +180,8 @@ def ingest(
     _find_inputs([raw], list_skipped=False)  # the run's summary lists them
     if not raw.is_dir():
         die(f"{raw}: is a file, not a folder: give the folder of raw documents", ExitCode.USAGE)
-    export_dir = _export_dir(settings.export_dir, db_path)  # refused before extracting, not after
     _check_database(db_path, settings.lock_wait_seconds)
+    export_dir = _export_dir(settings.export_dir, db_path)  # refused before extracting, not after
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         state = _run_ingest_flow(settings, raw, db_path, export_dir, force, batch_size)
@@ -213,7 +218,7 @@ def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, export_dir: P
     import contextlib
 
     from extractors.discovery import InputNotFound
-    from models.errors import StoreError
+    from models.errors import ExportRefused, StoreError
     from prefect.settings import PREFECT_API_URL
 
     from .ingest import NoDocuments, ingest_flow  # imports Prefect: only this command pays for it
@@ -221,9 +226,11 @@ def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, export_dir: P
     from .server import temporary_server
 
     if not VERBOSE:
-        hide = _HideKnownErrors((StoreError, InputNotFound, NoDocuments))
+        hide = _HideExplainedErrors((StoreError, InputNotFound, NoDocuments, ExportRefused))
         for name in ("prefect.flow_runs", "prefect.task_runs"):
-            logging.getLogger(name).addFilter(hide)
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, _HideExplainedErrors) for f in logger.filters):
+                logger.addFilter(hide)
     runner = build_task_runner(settings)
     server = contextlib.nullcontext() if PREFECT_API_URL.value() else temporary_server()
     with server:
@@ -290,7 +297,8 @@ def search(
     framework: Annotated[Optional[str], typer.Option(
         help="Only this framework: apa, annual_rating, safeguarding_lac, sif, ilacs (any case).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="Hits to print.")] = 10,
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
+                                               show_default=_default("db_path"))] = None,
 ):
     """Search the text of every section, ranked by BM25; matches are marked **like this**.
 
@@ -304,11 +312,9 @@ def search(
         try:
             hits = search_sections(store.con, query, council=council, framework=framework, limit=limit)
         except (SearchUnavailable, InvalidSearch, UnknownCouncil) as exc:
-            typer.echo(str(exc), err=True)  # one line: rich would wrap it at the terminal's width
-            raise typer.Exit(2) from None
+            die(str(exc), ExitCode.USAGE)
     if not hits:
-        typer.echo(f"no section matches {query!r}", err=True)
-        raise typer.Exit(1)
+        die(f"no section matches {query!r}", ExitCode.DOCUMENTS_FAILED)
     for rank, hit in enumerate(hits, start=1):
         where = f"{hit.council or 'unknown council'}, {hit.year or 'year unknown'}, {hit.framework or '-'}"
         section = hit.heading or hit.label
@@ -324,8 +330,8 @@ def export_command(
              "or an export of this database.",
         show_default="OFSTED_EXPORT_DIR if set, else <database name>-exports beside the database: "
                      "data/processed/ofsted-exports")] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.",
-                                               show_default="data/processed/ofsted.duckdb")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
+                                               show_default=_default("db_path"))] = None,
 ):
     """Write the analyst views as CSV, as Parquet partitioned by framework and year, and as Excel workbooks."""
     from models.errors import ExportRefused
@@ -337,8 +343,7 @@ def export_command(
         try:
             exported = export_views(store.con, target)
         except ExportRefused as refused:  # the folder changed since it was checked
-            typer.echo(str(refused), err=True)
-            raise typer.Exit(2) from None
+            die(str(refused), ExitCode.USAGE)
     for item in exported:
         sheets = f" ({item.sheets} sheets)" if item.sheets > 1 else ""
         typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/  {item.xlsx}{sheets}")
@@ -348,7 +353,8 @@ def export_command(
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
     council: Annotated[Optional[str], typer.Option("--council", help="A council's name or alias; omit for every council.")] = None,
-    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file. [default: data/processed/ofsted.duckdb]")] = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
+                                               show_default=_default("db_path"))] = None,
 ):
     """Write a self-contained HTML report: timelines, latest inspection, grades and coverage."""
     from models.report import UnknownCouncil, build_report

@@ -36,6 +36,7 @@ from extractors.records import DocumentResult  # noqa: E402
 from models.errors import ExportRefused  # noqa: E402
 from models.export import check_export_dir, export_views  # noqa: E402
 from models.search import refresh_search_index  # noqa: E402
+from models.errors import database_problem  # noqa: E402
 from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import COMPLETED_WITH_FAILURES, IngestSummary  # noqa: E402
 
@@ -207,6 +208,12 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
         try:
             summary = _run(store, run_id, plan, found, summary, raw_dir, batch_size=batch_size, ocr=ocr,
                            workers=workers, logger=logger)
+            if todo_or_removed(plan) or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
+                summary.quality = run_quality_checks(store, run_id)  # checks follow a load; no load, no change
+            refresh_search(store)
+            if export_dir:
+                export(store, export_dir)
+            summary.snapshot = publish_snapshot(store)
         except BaseException as exc:
             # Ctrl-C, SIGTERM (Prefect raises it as TerminationSignal) or an error: the batch in
             # hand was rolled back by its transaction; the run says how it ended, then stops.
@@ -216,13 +223,10 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
             log = logger.error if status == "failed" else logger.warning
             log("run %d %s: %d of %d documents written before it stopped", run_id, status,
                 summary.n_written, len(plan.to_extract))
+            problem = database_problem(db_path, exc) if isinstance(exc, Exception) else None
+            if problem is not None:  # a full disk or a damaged file: say so, not DuckDB's internals
+                raise problem from exc
             raise
-        if todo_or_removed(plan) or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
-            summary.quality = run_quality_checks(store, run_id)  # checks follow a load; no load, no change
-        refresh_search(store)
-        if export_dir:
-            export(store, export_dir)
-        summary.snapshot = publish_snapshot(store)
     publish_run_report(summary)
     return summary
 
@@ -240,8 +244,9 @@ def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: Inge
     failures = [(key, error, doc_id) for key, error, doc_id in found.failures]
     for item in plan.failing:
         failures.append((item.path, item.error, item.doc_id))
-    failures += _duplicate_failures(failures, duplicates_of, raw_dir)
-    summary.add_failures(failures, duplicates=sum(key in duplicates_of for key, _, _ in failures))
+    copies = _duplicate_failures(failures, duplicates_of, raw_dir)
+    failures += copies
+    summary.add_failures(failures, duplicates=len(copies))
     if failures:
         store.record_failures(run_id, failures)
     if plan.superseded:

@@ -47,11 +47,15 @@ def summary_markdown(summary: IngestSummary) -> str:
     lines = [f"# Ingestion run {summary.run_id}", "", "| documents | count |", "|---|---:|"]
     for name, value in (("seen", summary.n_seen), ("new", summary.n_new), ("changed", summary.n_changed),
                         ("skipped (unchanged)", summary.n_unchanged), ("duplicates", summary.n_duplicates),
-                        ("removed from folder", summary.n_removed), ("failed", summary.n_failed)):
+                        ("removed from folder", summary.n_removed), ("failed", summary.n_failed),
+                        ("skipped (not read)", summary.n_skipped)):
         lines.append(f"| {name} | {value} |")
     if summary.judgements_per_area:
         lines += ["", "| area | judgements |", "|---|---:|"]
         lines += [f"| {area} | {count} |" for area, count in summary.judgements_per_area.items()]
+    if summary.skipped:
+        lines += ["", "## Skipped (not read)", "", "| path | why |", "|---|---|"]
+        lines += [f"| {path} | {reason} |" for path, reason in summary.skipped]
     if summary.quality is not None:
         lines += ["", f"## Data quality: {summary.quality.status}", "", "| check | scope | value | status | detail |",
                   "|---|---|---:|---|---|"]

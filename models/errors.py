@@ -94,6 +94,26 @@ _DUCKDB_FAILURES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 
 
+def names_database_problem(text: str) -> bool:
+    """Whether a message (a log line quoting an exception) is about a lock, a full disk, a damaged file..."""
+    return "Conflicting lock" in text or any(pattern.search(text) for pattern, _, _ in _DUCKDB_FAILURES)
+
+
+def database_problem(path: str, exc: BaseException) -> StoreError | None:
+    """The project's error for a failure caused, however deep in its chain, by the database file."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, StoreError):
+            return exc
+        if type(exc).__module__.startswith(("duckdb", "_duckdb")):
+            found = from_duckdb(path, exc)
+            if found is not None:
+                return found
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def from_duckdb(path: str, exc: Exception, read_only: bool = False) -> StoreError | None:
     """The project's error for a DuckDB exception on this file, or None if it is not a file problem."""
     message = str(exc)

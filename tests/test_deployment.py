@@ -9,6 +9,7 @@ is stopped by its process group at the end. 95-120 s here (2 cores).
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import shutil
@@ -239,3 +240,33 @@ def test_triggered_runs_complete_and_write_duckdb(stack, data):
     # Only the files matching the glob were seen, and all of them re-extracted though unchanged;
     # the files outside the glob are not reported removed.
     assert last == (len(matching), 0, len(matching), 0, "ok")
+
+
+def test_make_server_on_another_port_serves_a_ui_that_calls_that_port(tmp_path):
+    """The UI's API address follows the port, even with PREFECT_API_URL naming the default one."""
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path), "PREFECT_API_URL": "http://127.0.0.1:4200/api",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(["make", "-s", "server", f"PREFECT_PORT={port}"], cwd=ROOT, env=env,
+                                  stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        settings = None
+        while time.monotonic() < deadline and server.poll() is None:
+            with suppress(OSError):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui-settings", timeout=2) as response:
+                    settings = json.load(response)
+                    break
+            time.sleep(0.5)
+        assert settings is not None, _tail(log)
+        assert settings["api_url"] == f"http://127.0.0.1:{port}/api"
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGINT)
+        with suppress(subprocess.TimeoutExpired):
+            server.wait(15)
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
