@@ -391,5 +391,27 @@ def evaluate_command(
     typer.echo(format_evaluation(evaluate(rows, expected), show_errors=show_errors))
 
 
+def run() -> None:
+    """The ``ofsted`` console script: the app, with a usage error as one line like every other error.
+
+    Typer draws a usage error as a box of five lines or more; a script or a log wants one.
+    """
+    try:
+        from typer._click.exceptions import ClickException  # typer >= 0.25 carries its own click
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        from click.exceptions import ClickException
+    try:
+        code = app(standalone_mode=False)
+    except ClickException as error:
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "ofsted"
+        if error.format_message():  # empty when the help was shown instead (no arguments)
+            print(f"{command}: {error.format_message()} (see {command} --help)", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        sys.exit(ExitCode.INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    run()

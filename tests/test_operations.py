@@ -473,3 +473,18 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["search", "neglect", "--limit", "1e20"],
+     "ofsted search: Invalid value for '--limit': Input should be a valid integer, unable to parse string as an "
+     "integer (see ofsted search --help)"),
+    (["search", "neglect", "--limit", "100000000000000000000"],
+     "ofsted search: Invalid value for '--limit': Input should be less than or equal to 1000 (see ofsted search --help)"),
+    (["extract"], "ofsted extract: Missing argument 'paths'. (see ofsted extract --help)"),
+    (["inject"], "ofsted: No such command 'inject'. Did you mean 'ingest'? (see ofsted --help)"),
+])
+def test_a_usage_error_of_the_installed_command_is_one_line(tmp_path, args, says):
+    done = subprocess.run([str(OFSTED), *args], capture_output=True, text=True, env=subprocess_env(tmp_path),
+                          timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (ExitCode.USAGE, "", says + "\n")
