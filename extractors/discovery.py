@@ -83,9 +83,9 @@ def find_inputs(paths: Sequence[str | Path]) -> Inputs:
             _add(inputs, seen, InputFile(given, printable(given)))
         else:
             inputs.skipped.append(Skipped(printable(given), kind))
-    inputs.files.sort(key=lambda f: f.key)
+    inputs.files.sort(key=lambda f: str(f.path))
     inputs.skipped.sort(key=lambda s: s.path)
-    inputs.unusable.sort(key=lambda u: u[0].key)
+    inputs.unusable.sort(key=lambda u: str(u[0].path))
     return inputs
 
 
