@@ -242,6 +242,36 @@ def test_triggered_runs_complete_and_write_duckdb(stack, data):
     assert last == (len(matching), 0, len(matching), 0, "ok")
 
 
+def test_a_run_cancelled_from_the_server_stops_and_is_marked_interrupted(stack, tmp_path):
+    from prefect.states import Cancelling
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    report = (RAW_DIR / "stockton_2016_sif_inspection_report.pdf").read_bytes()
+    for i in range(60):  # distinct bytes, the same report: long enough to be cancelled mid-way
+        (raw / f"report_{i:02d}.pdf").write_bytes(report + f"\n% copy {i}\n".encode())
+    db = tmp_path / "ofsted.duckdb"
+    run_id = stack.run_deployment("ofsted-reprocess/reprocess", raw_dir=str(raw), db_path=str(db),
+                                  batch_size="1", export_dir=str(tmp_path / "exports"))
+    with stack.client() as client:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while time.monotonic() < deadline:
+            state = client.read_flow_run(run_id).state
+            if state is not None and state.is_running() and db.exists():
+                break
+            time.sleep(0.5)
+        time.sleep(8)  # some batches written
+        client.set_flow_run_state(run_id, Cancelling())
+    state = stack.wait_final(run_id)
+    assert state.is_cancelled(), f"{state.name}: {state.message}\n{_tail(stack.logs / 'worker.log')}"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        stored = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert 0 < stored < 60
+        assert con.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS "
+                           "(SELECT 1 FROM pages p WHERE p.doc_id = d.doc_id)").fetchone()[0] == 0
+
+
 def test_make_server_on_another_port_serves_a_ui_that_calls_that_port(tmp_path):
     """The UI's API address follows the port, even with PREFECT_API_URL naming the default one."""
     port = _free_port()
