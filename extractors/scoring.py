@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .jsonlines import NotAnObjectLine, json_objects
 from .judgements import lookup_grade
 
 
@@ -96,18 +97,10 @@ def _json_lines(path: Path, what: str) -> list[tuple[int, dict[str, Any]]]:
         raise EvaluationInputError(f"{path}: is not UTF-8 text; {what}") from None
     except OSError as exc:
         raise EvaluationInputError(f"{path}: cannot be read ({exc.strerror})") from None
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationInputError(f"{path} line {number}: not JSON ({exc.msg}); {what}") from None
-        if not isinstance(data, dict):
-            raise EvaluationInputError(f"{path} line {number}: a JSON {type(data).__name__}, not an object; {what}")
-        rows.append((number, data))
-    return rows
+    try:
+        return list(json_objects(text.splitlines()))
+    except NotAnObjectLine as bad:
+        raise EvaluationInputError(f"{path} line {bad.number}: {bad.reason}; {what}") from None
 
 
 def load_predictions(path: Path) -> list[dict[str, Any]]:

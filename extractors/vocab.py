@@ -1,10 +1,11 @@
 """Versioned rule vocabularies (``extractors/patterns/*_v1.jsonl``), validated on load."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from .jsonlines import NotAnObjectLine, json_objects
 
 
 class PatternFileError(ValueError):
@@ -23,15 +24,11 @@ def parse_vocabulary(kind: str, lines: list[str], source: str) -> list[dict[str,
     """Parse and validate the JSONL lines of one vocabulary."""
     schema = SCHEMAS[kind]
     rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PatternFileError(f"{source}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise PatternFileError(f"{source}:{number}: expected an object, got {type(row).__name__}")
+    try:
+        numbered = list(json_objects(lines))
+    except NotAnObjectLine as bad:
+        raise PatternFileError(f"{source}:{bad.number}: {bad.reason}") from None
+    for number, row in numbered:
         for key, expected in schema.items():
             if key not in row:
                 raise PatternFileError(f"{source}:{number}: missing key {key!r}")

@@ -304,7 +304,7 @@ def test_a_read_only_database_is_one_line(small_disk):
     (["extract", "{tmp}/loop"], ExitCode.USAGE, "{tmp}/loop: is a symbolic link that loops back on itself"),
     (["extract", "{tmp}/empty"], ExitCode.NO_DOCUMENTS, "no documents in {tmp}/empty: only .txt and .pdf files are read"),
     (["eval", "{tmp}/bad.jsonl", str(RAW_DIR)], ExitCode.USAGE,
-     "{tmp}/bad.jsonl line 2: not JSON (Expecting value); expected the output of `ofsted extract --jsonl`"),
+     "{tmp}/bad.jsonl line 2: not valid JSON (Expecting value); expected the output of `ofsted extract --jsonl`"),
     (["eval", "{tmp}/nowhere.jsonl", str(RAW_DIR)], ExitCode.USAGE, "{tmp}/nowhere.jsonl: does not exist"),
     (["eval", "{tmp}/good.jsonl", "{tmp}/empty"], ExitCode.USAGE,
      "{tmp}/empty: holds no *.json files; expected gold: a folder of *.json files or a .jsonl file, one document each"),
