@@ -29,14 +29,13 @@ from prefect.states import Completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from extractors import PIPELINE_VERSION  # noqa: E402
-from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.discovery import InputNotFound, Skipped, find_inputs, printable  # noqa: E402
+from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.reading import digest_file  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
-from models.errors import ExportRefused  # noqa: E402
+from models.errors import ExportRefused, database_problem  # noqa: E402
 from models.export import check_export_dir, export_views  # noqa: E402
 from models.search import refresh_search_index  # noqa: E402
-from models.errors import database_problem  # noqa: E402
 from models.store import Plan, Store, WriteSummary  # noqa: E402
 from models.summary import COMPLETED_WITH_FAILURES, IngestSummary  # noqa: E402
 
@@ -241,9 +240,7 @@ def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: Inge
     duplicates_of: dict[str, list[str]] = {}
     for item in plan.duplicates:
         duplicates_of.setdefault(item.stored_path, []).append(item.path)
-    failures = [(key, error, doc_id) for key, error, doc_id in found.failures]
-    for item in plan.failing:
-        failures.append((item.path, item.error, item.doc_id))
+    failures = found.failures + [(item.path, item.error, item.doc_id) for item in plan.failing]
     copies = _duplicate_failures(failures, duplicates_of, raw_dir)
     failures += copies
     summary.add_failures(failures, duplicates=len(copies))
