@@ -51,7 +51,7 @@ def extract(
     failed = 0
     with progress_bar() as progress:
         task = progress.add_task("extracting", total=len(files))
-        for result in extract_paths(files, workers=workers, ocr=ocr):
+        for result in extract_paths(files, workers=workers, ocr=ocr, limits=get_settings().limits()):
             failed += bool(result.error)
             if jsonl:
                 sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
@@ -191,7 +191,8 @@ def evaluate_command(
         from extractors.pipeline import extract_paths
         from extractors.reading import iter_input_files
 
-        rows = [result.to_json() for result in extract_paths(iter_input_files([predictions]))]
+        rows = [result.to_json() for result in extract_paths(iter_input_files([predictions]),
+                                                             limits=get_settings().limits())]
     typer.echo(format_evaluation(evaluate(rows, load_gold(gold)), show_errors=show_errors))
 
 

@@ -27,6 +27,7 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from extractors import PIPELINE_VERSION  # noqa: E402
+from extractors.limits import Limits, is_limit_error  # noqa: E402
 from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.reading import file_digest, iter_input_files  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
@@ -86,8 +87,11 @@ def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bo
         plan.changed.extend(plan.unchanged)
         plan.unchanged = []
     else:
-        # Same bytes, same pipeline: a file that failed before would fail the same way.
-        known = store.known_failures([item.doc_id for item in plan.new], PIPELINE_VERSION)
+        # Same bytes, same pipeline: a file that failed before would fail the same way, unless
+        # it failed on a limit, which the settings may have raised since.
+        known = {doc_id: failure for doc_id, failure
+                 in store.known_failures([item.doc_id for item in plan.new], PIPELINE_VERSION).items()
+                 if not is_limit_error(failure[1])}
         for item in plan.new:
             if item.doc_id in known:
                 item.error = known[item.doc_id][1]
@@ -97,11 +101,12 @@ def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bo
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(paths: list[str], ocr: bool, pool: ExtractorPool | None = None) -> list[DocumentResult]:
+def extract_batch(paths: list[str], ocr: bool, pool: ExtractorPool | None = None,
+                  limits: Limits | None = None) -> list[DocumentResult]:
     """Extract a batch of documents (errors are returned per document, never raised)."""
     if pool is not None:
         return list(pool.extract_many(paths))
-    extractor = shared_extractor(ocr)  # on a Dask worker: built once per worker process
+    extractor = shared_extractor(ocr, limits)  # on a Dask worker: built once per worker process
     return [extractor.extract(path) for path in paths]
 
 
@@ -132,13 +137,14 @@ def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSumma
     return summary
 
 
-def _local_pool(workers: int, ocr: bool, n_documents: int) -> contextlib.AbstractContextManager:
+def _local_pool(workers: int, ocr: bool, n_documents: int,
+                limits: Limits | None = None) -> contextlib.AbstractContextManager:
     """Worker processes for a local run with several workers; none on Dask or for one worker."""
     context = FlowRunContext.get()
     on_dask = context is not None and DaskTaskRunner is not None and isinstance(context.task_runner, DaskTaskRunner)
     if workers <= 1 or on_dask or n_documents <= 1:
         return contextlib.nullcontext(None)
-    return ExtractorPool(workers, ocr=ocr)
+    return ExtractorPool(workers, ocr=ocr, limits=limits)
 
 
 def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: bool, workers: int = 1,
@@ -153,8 +159,9 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
             store.record_failures(run_id, [(item.path, item.error, item.doc_id) for item in plan.failing])
         todo = [item.path for item in plan.to_extract]
         batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
-        with _local_pool(workers, ocr, len(todo)) as pool:
-            futures = [extract_batch.submit(batch, ocr, pool) for batch in batches]
+        limits = get_settings().limits()  # read where the flow runs, sent with each batch
+        with _local_pool(workers, ocr, len(todo), limits) as pool:
+            futures = [extract_batch.submit(batch, ocr, pool, limits) for batch in batches]
             summary = _load_as_completed(store, futures, summary, run_id, len(todo), logger)
         for item in plan.removed:
             logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)

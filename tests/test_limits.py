@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import signal
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
+from typer.testing import CliRunner
 
 from extractors import pdf_reader, pipeline
 from extractors.classify import classify
@@ -236,7 +238,56 @@ def test_limits_are_checked_when_made(fields, message):
     assert str(error.value) == message
 
 
+def test_settings_name_every_limit_and_build_them(monkeypatch):
+    from flows.settings import Settings
+
+    assert set(SETTING_NAMES.values()) <= {f"OFSTED_{name.upper()}" for name in Settings.model_fields}
+    assert Settings().limits() == Limits()
+    monkeypatch.setenv("OFSTED_MAX_FILE_MB", "0.5")
+    monkeypatch.setenv("OFSTED_MAX_PAGES", "7")
+    monkeypatch.setenv("OFSTED_MAX_TEXT_CHARS", "9000")
+    monkeypatch.setenv("OFSTED_MAX_SECONDS_PER_DOCUMENT", "2.5")
+    assert Settings().limits() == Limits(max_file_bytes=500_000, max_pages=7, max_text_chars=9000, max_seconds=2.5)
+
+
 def test_only_limit_errors_are_limit_errors():
     assert not is_limit_error("data/raw/a.txt: file is empty")
     assert not is_limit_error("data/raw/a.pdf: PDF has 6 pages, over the limit of 5 pages (OFSTED_MAX_SHEETS)")
     assert is_limit_error("data/raw/a (2).pdf: PDF has 6 pages, over the limit of 5 pages (OFSTED_MAX_PAGES)")
+
+
+def test_ofsted_extract_reads_the_limits_from_the_settings(tmp_path):
+    from flows.cli import app
+
+    (tmp_path / "report.pdf").write_bytes(build_text_pdf([["Page one."], ["Page two."], ["Page three."]]))
+    copy_of_sample(tmp_path / "letter.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--jsonl"], env={"OFSTED_MAX_PAGES": "2"})
+    assert result.exit_code == 1
+    rows = {Path(row["path"]).name: row for row in map(json.loads, result.stdout.splitlines())}
+    assert rows["report.pdf"]["error"] == (
+        f"{tmp_path}/report.pdf: PDF has 3 pages, over the limit of 2 pages (OFSTED_MAX_PAGES)")
+    assert rows["letter.txt"]["error"] is None
+
+
+@pytest.mark.flow
+def test_ingestion_applies_the_limits_and_retries_a_file_once_its_limit_is_raised(prefect_harness, tmp_path,
+                                                                                monkeypatch):
+    import duckdb
+
+    from flows.ingest import ingest_flow
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "report.pdf").write_bytes(build_text_pdf([["Page one."], ["Page two."], ["Page three."]]))
+    copy_of_sample(raw / "letter.txt")
+    db = tmp_path / "ofsted.duckdb"
+    monkeypatch.setenv("OFSTED_MAX_PAGES", "2")
+    first = ingest_flow(raw_dir=str(raw), db_path=str(db))
+    monkeypatch.delenv("OFSTED_MAX_PAGES")
+    second = ingest_flow(raw_dir=str(raw), db_path=str(db))
+    assert (first.n_failed, second.n_new, second.n_failed) == (1, 1, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT run_id, error FROM failures").fetchall() == [
+            (1, f"{raw}/report.pdf: PDF has 3 pages, over the limit of 2 pages (OFSTED_MAX_PAGES)")]
+        assert sorted(Path(p).name for (p,) in con.execute("SELECT path FROM documents").fetchall()) == [
+            "letter.txt", "report.pdf"]
