@@ -60,3 +60,45 @@ class OcrUnavailable(DocumentError):
 
 class OcrFailed(DocumentError):
     reason = "page has no text layer and tesseract failed to read it"
+
+
+class LimitExceeded(DocumentError):
+    """A document is over one of the per-document limits (``extractors.limits.Limits``).
+
+    The message names the measured value, the limit and the setting that raises it, as in
+    ``big.txt: file is 200.0 MB, over the limit of 100 MB (OFSTED_MAX_FILE_MB)``.
+    """
+
+    def __init__(self, path: str | Path, *, measured: str, limit: str, setting: str):
+        self.measured = measured
+        self.limit = limit
+        self.setting = setting
+        self.reason = f"{measured}, over the limit of {limit}"
+        super().__init__(path, setting)
+
+
+class FileTooLarge(LimitExceeded):
+    def __init__(self, path: str | Path, size: int, limit: int, setting: str):
+        self.size = size
+        measured = f"{size / 1e6:.1f} MB"
+        if measured == f"{limit / 1e6:.1f} MB":
+            measured = f"{size:,} bytes"  # "100.0 MB, over the limit of 100 MB" would say nothing
+        super().__init__(path, measured=f"file is {measured}", limit=f"{limit / 1e6:g} MB", setting=setting)
+
+
+class TooManyPages(LimitExceeded):
+    def __init__(self, path: str | Path, pages: int, limit: int, setting: str):
+        super().__init__(path, measured=f"PDF has {pages:,} pages", limit=f"{limit:,} pages", setting=setting)
+
+
+class TextTooLong(LimitExceeded):
+    def __init__(self, path: str | Path, chars: int, limit: int, setting: str):
+        super().__init__(path, measured=f"text is {chars:,} characters", limit=f"{limit:,} characters",
+                         setting=setting)
+
+
+class ExtractionTimedOut(LimitExceeded):
+    def __init__(self, path: str | Path, seconds: float, limit: float, setting: str, stage: str):
+        self.stage = stage
+        super().__init__(path, measured=f"extraction ran {seconds:.1f} s (stopped while {stage})",
+                         limit=f"{limit:g} s", setting=setting)

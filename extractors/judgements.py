@@ -11,13 +11,14 @@ definition, is a legend.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .records import Judgement, LocalAuthorityMatch, Section
-from .sections import section_at
+from .sections import SectionIndex
 from .vocab import load_vocabulary
 
 APA_OUTCOME_AREAS = frozenset({"being_healthy", "staying_safe", "enjoying_and_achieving",
@@ -101,10 +102,11 @@ class Segment:
 
 
 def iter_lines(text: str, sections: list[Section]) -> Iterator[Segment]:
+    index = SectionIndex(sections)
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            section = section_at(sections, offset)
+            section = index.at(offset)
             yield Segment(line, offset, section.label if section else None)
         offset += len(line) + 1
 
@@ -204,6 +206,13 @@ HEADLINE_COPULA_RE = re.compile(r"^(?!.*\b(?:not|that|which|if|when|where|who)\b
 EARLIER_JUDGEMENTS_REACH = 600  # characters: the few lines of an earlier inspection's grades
 
 
+def _follows_cue(cue_ends: list[int], offset: int) -> bool:
+    """Whether ``offset`` lies within ``EARLIER_JUDGEMENTS_REACH`` characters after a cue's end
+    (``cue_ends`` ascending): only the last cue ending at or before the offset can be that near."""
+    index = bisect.bisect_right(cue_ends, offset) - 1
+    return index >= 0 and offset - cue_ends[index] < EARLIER_JUDGEMENTS_REACH
+
+
 def area_grade_lines(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """A line that is an area and its grade only: "2.1 Adoption performance Requires improvement",
     "... help and protection: good", "Leadership, management and governance is good". The grade is a
@@ -212,6 +221,8 @@ def area_grade_lines(text: str, sections: list[Section]) -> Iterator[Candidate]:
     after a list of an earlier inspection's judgements are not the report's own."""
     pattern = re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?(?P<area>(?-i:[A-Z])[A-Za-z ,{APOS[1:-1]}-]{{4,159}}?)\s*(?P<sep>[:–-]?)\s+"
                          rf"(?P<grade>{grade_regex()})\s*$", re.IGNORECASE)
+    # Cue ends in text order: the nearest cue before a line is found by binary search, not by
+    # comparing every cue with every line (both grow with the document).
     earlier = [m.end() for m in EARLIER_JUDGEMENTS_CUE_RE.finditer(text)]
     for line in iter_lines(text, sections):
         if "\t" in line.text:
@@ -222,7 +233,7 @@ def area_grade_lines(text: str, sections: list[Section]) -> Iterator[Candidate]:
         if not (match.group("sep") or match.group("grade")[:1].isupper()
                 or HEADLINE_COPULA_RE.search(match.group("area"))):
             continue
-        if any(0 <= line.start - cue < EARLIER_JUDGEMENTS_REACH for cue in earlier):
+        if _follows_cue(earlier, line.start):
             continue
         area = area_in(match.group("area"))
         if not area or len(match.group("area").split()) > 18:

@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -34,9 +35,13 @@ from extractors.errors import (
     NotAPdf,
     OcrFailed,
     OcrUnavailable,
+    TooManyPages,
 )
 from extractors.ocr import INSTALL_HINT, OcrError, ocr_image, render_page, tesseract_available
 from extractors.records import RawPage
+
+if TYPE_CHECKING:
+    from extractors.limits import Deadline, Limits
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +63,19 @@ _LINE_END_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-", "\t": " "})
 _CONTROL_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def read_pdf(path: str | Path, *, ocr: bool = True) -> list[RawPage]:
+def read_pdf(path: str | Path, *, ocr: bool = True, limits: Limits | None = None,
+             deadline: Deadline | None = None) -> list[RawPage]:
     """All pages of a PDF (see ``iter_pdf_pages``)."""
-    return list(iter_pdf_pages(path, ocr=ocr))
+    return list(iter_pdf_pages(path, ocr=ocr, limits=limits, deadline=deadline))
 
 
-def iter_pdf_pages(path: str | Path, *, ocr: bool = True) -> Iterator[RawPage]:
+def iter_pdf_pages(path: str | Path, *, ocr: bool = True, limits: Limits | None = None,
+                   deadline: Deadline | None = None) -> Iterator[RawPage]:
     """Yield a PDF's pages one at a time.
 
-    File-level problems (not a PDF, damaged, encrypted, no pages) raise here, before the first
-    page; ``OcrUnavailable``/``OcrFailed`` raise when the page that needs OCR is reached.
+    File-level problems (not a PDF, damaged, encrypted, no pages, more pages than
+    ``limits.max_pages``) raise here, before the first page; ``OcrUnavailable``/``OcrFailed``
+    raise when the page that needs OCR is reached, and ``deadline`` is checked before each page.
     A page with no text but an image is OCR'd (route "ocr"); with ``ocr=False`` it comes back
     empty with route "ocr" and no confidence. A blank page comes back empty with route "text".
     """
@@ -75,7 +83,13 @@ def iter_pdf_pages(path: str | Path, *, ocr: bool = True) -> Iterator[RawPage]:
     if len(document) == 0:
         document.close()
         raise EmptyPdf(path, "its page tree is empty")
-    return _iter_pages(Path(path), document, source, ocr)
+    if limits is not None:
+        try:
+            limits.check_pages(path, len(document))  # the page tree's count: no page is loaded
+        except TooManyPages:
+            document.close()
+            raise
+    return _iter_pages(Path(path), document, source, ocr, deadline)
 
 
 def _open_pdf(path: str | Path) -> tuple[pdfium.PdfDocument, str | bytes]:
@@ -187,10 +201,12 @@ def _pypdf_copy(path: str | Path) -> bytes:
 
 
 def _iter_pages(
-    path: Path, document: pdfium.PdfDocument, source: str | bytes, ocr: bool
+    path: Path, document: pdfium.PdfDocument, source: str | bytes, ocr: bool, deadline: Deadline | None
 ) -> Iterator[RawPage]:
     try:
         for index in range(len(document)):
+            if deadline is not None:
+                deadline.check(f"reading page {index + 1}")
             if index and index % PAGES_PER_OPENING == 0:
                 document.close()
                 document = pdfium.PdfDocument(source)

@@ -7,18 +7,20 @@ worker process and feed it many documents. A document that cannot be read gets a
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 from . import PIPELINE_VERSION
 from .classify import classify, find_report_metadata
 from .cleaning import CleanText, clean_pages
-from .errors import DocumentError
+from .errors import DocumentError, ExtractionTimedOut, FileTooLarge
 from .judgements import find_judgements
-from .reading import file_digest, read_pages
+from .limits import Deadline, Limits
+from .reading import digest_file, file_digest, read_pages
 from .records import DocumentResult, LocalAuthorityMatch
 from .register import Register
 from .sections import split_sections
@@ -26,65 +28,106 @@ from .sections import split_sections
 log = logging.getLogger(__name__)
 
 COUNCIL_HEAD_CHARS = 3000
+# How long past the time limit a worker may go before it is killed: its own alarm should have
+# stopped the document at the limit, unless it is stuck inside a C library that never returns.
+HARD_TIMEOUT_GRACE_SECONDS = 30
 LEAD_ROLE_RE = re.compile(r"\b(lead|reporting) inspector\b", re.IGNORECASE)  # councils named in the title and address block decide the document's
 
 
 class Extractor:
     """Holds the spaCy pipeline and the register; ``extract`` one path at a time."""
 
-    def __init__(self, register: Register | None = None, *, ocr: bool = True):
+    def __init__(self, register: Register | None = None, *, ocr: bool = True, limits: Limits | None = None):
         import spacy
 
         from .entities import add_entity_components
 
         self.register = register or Register.default()
         self.ocr = ocr
+        self.limits = limits or Limits()
         self.nlp = spacy.blank("en")
-        self.nlp.max_length = 20_000_000  # whole reports in one doc; the rules are linear
+        # Whole documents in one doc, up to the text limit (checked before tokenizing, so spaCy's
+        # own length error is never reached). spaCy's default of 1,000,000 characters is sized
+        # for its parser and NER; this pipeline tokenizes and runs rules only: 5 MB of text
+        # peaks at about 400 MiB. Chunks would cut entities and people's roles at their edges.
+        self.nlp.max_length = self.limits.max_text_chars
         add_entity_components(self.nlp, self.register)
 
     def extract(self, path: str | Path, data: bytes | None = None) -> DocumentResult:
-        """Extract one document; errors are returned in the result, never raised."""
+        """Extract one document; errors are returned in the result, never raised.
+
+        A document over a limit (``self.limits``) gets an error result and nothing else.
+        """
         path = Path(path)
+        deadline = self.limits.deadline(path)
         try:
-            data = path.read_bytes() if data is None else data
+            if data is None:
+                data = self._read(path)
+            else:
+                self.limits.check_file_size(path, len(data))
         except OSError as exc:
             return DocumentResult(path=str(path), doc_id="", error=f"{path}: cannot read file ({exc.strerror})",
                                   pipeline_version=PIPELINE_VERSION)
+        except FileTooLarge as exc:
+            doc_id = file_digest(data) if data is not None else _digest_or_empty(path)
+            return DocumentResult(path=str(path), doc_id=doc_id, error=str(exc),
+                                  pipeline_version=PIPELINE_VERSION, file_size=exc.size)
         doc_id = file_digest(data)
         try:
-            return self._extract(path, data, doc_id)
-        except DocumentError as exc:
-            return DocumentResult(path=str(path), doc_id=doc_id, error=str(exc),
-                                  pipeline_version=PIPELINE_VERSION, file_size=len(data))
-        except Exception as exc:  # a bug must not stop the batch: report it against the file
+            with deadline:
+                result = self._extract(path, data, doc_id, deadline)
+                deadline.check("finishing")  # also catches an alarm that a library caught and ignored
+            return result
+        except Exception as exc:
+            if deadline.fired and not isinstance(exc, ExtractionTimedOut):
+                exc = deadline.error()  # the alarm's exception was caught in a library and turned into another
+            if isinstance(exc, DocumentError):
+                return DocumentResult(path=str(path), doc_id=doc_id, error=str(exc),
+                                      pipeline_version=PIPELINE_VERSION, file_size=len(data))
+            # a bug must not stop the batch: report it against the file
             log.exception("unexpected error extracting %s", path)
             return DocumentResult(path=str(path), doc_id=doc_id,
                                   error=f"{path}: internal error ({type(exc).__name__}: {exc})",
                                   pipeline_version=PIPELINE_VERSION, file_size=len(data))
 
+    def _read(self, path: Path) -> bytes:
+        """The file's bytes; a file over the size limit is refused before it is read."""
+        with path.open("rb") as handle:
+            self.limits.check_file_size(path, os.fstat(handle.fileno()).st_size)
+            data = handle.read(self.limits.max_file_bytes + 1)
+        self.limits.check_file_size(path, len(data))  # it grew while it was read
+        return data
+
     def extract_many(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
         for path in paths:
             yield self.extract(path)
 
-    def _extract(self, path: Path, data: bytes, doc_id: str) -> DocumentResult:
-        document = read_pages(path, data, ocr=self.ocr)
+    def _extract(self, path: Path, data: bytes, doc_id: str, deadline: Deadline) -> DocumentResult:
+        deadline.check("reading")
+        document = read_pages(path, data, ocr=self.ocr, limits=self.limits, deadline=deadline)
+        self.limits.check_text(path, sum(len(page.text) for page in document.pages))
+        deadline.check("cleaning")
         cleaned = clean_pages(document.pages, layout=document.layout)
         cleaned.boilerplate[:0] = document.furniture
         text = cleaned.text
+        self.limits.check_text(path, len(text))  # cleaning joins pages: spaCy must never see more
+        deadline.check("classifying")
         kind = classify(text)
         metadata = find_report_metadata(text) if kind.doc_type in (
             "inspection_report", "focused_visit", "monitoring_visit") else {}
         year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
+        deadline.check("linking the council")
         council = self.link_council(text, year)
+        deadline.check("splitting sections")
         sections = split_sections(text, kind.doc_type)
         for section in sections:
             section.page = cleaned.page_at(section.start)
+        deadline.check("finding judgements")
         judgements = find_judgements(text, sections, doc_type=kind.doc_type, framework=kind.framework,
                                      year=year, council=council)
         for judgement in judgements:
             judgement.page = cleaned.page_at(judgement.start)
-        entities, people = self.find_entities(cleaned, year)
+        entities, people = self.find_entities(cleaned, year, deadline)
         if metadata and not metadata.get("lead_inspector"):
             # Older reports print no "Lead inspector:" line, only the team list with roles.
             lead = next((p for p in people if p.role and LEAD_ROLE_RE.search(p.role)), None)
@@ -114,12 +157,18 @@ class Extractor:
                 return first[best][1]
         return None
 
-    def find_entities(self, cleaned: CleanText, year: int | None):
+    def find_entities(self, cleaned: CleanText, year: int | None, deadline: Deadline | None = None):
         from .entities import entities_from_doc, make_doc, people_from_doc
 
+        if deadline is not None:
+            deadline.check("tokenizing")
         doc = make_doc(self.nlp, cleaned.text, year)
-        for _, component in self.nlp.pipeline:
+        for name, component in self.nlp.pipeline:
+            if deadline is not None:
+                deadline.check(f"running {name}")
             doc = component(doc)
+        if deadline is not None:
+            deadline.check("collecting entities and people")
         entities = entities_from_doc(doc)
         people = people_from_doc(doc)
         for item in (*entities, *people):
@@ -129,21 +178,21 @@ class Extractor:
 
 
 @lru_cache(maxsize=2)
-def shared_extractor(ocr: bool = True) -> Extractor:
+def shared_extractor(ocr: bool = True, limits: Limits | None = None) -> Extractor:
     """One Extractor per process (its spaCy pipeline takes a second to build), reused by batches."""
-    return Extractor(ocr=ocr)
+    return Extractor(ocr=ocr, limits=limits)
 
 
-def _start_worker(ocr: bool) -> None:
+def _start_worker(ocr: bool, limits: Limits | None) -> None:
     """A worker process: Ctrl-C is for the parent, which stops its workers itself."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    shared_extractor(ocr)  # built as the worker starts, not on its first document
+    shared_extractor(ocr, limits)  # built as the worker starts, not on its first document
 
 
-def _extract_in_worker(path: str, ocr: bool) -> DocumentResult:
-    return shared_extractor(ocr).extract(path)
+def _extract_in_worker(path: str, ocr: bool, limits: Limits | None = None) -> DocumentResult:
+    return shared_extractor(ocr, limits).extract(path)
 
 
 class ExtractorPool:
@@ -155,14 +204,15 @@ class ExtractorPool:
     one document an error result and is replaced; ``terminate`` stops every worker at once.
     """
 
-    def __init__(self, workers: int, *, ocr: bool = True, hard_timeout_seconds: float | None = None):
+    def __init__(self, workers: int, *, ocr: bool = True, limits: Limits | None = None):
         import multiprocessing
 
         from pebble import ProcessPool
 
         self.ocr = ocr
-        self.hard_timeout_seconds = hard_timeout_seconds
-        self.pool = ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(ocr,),
+        self.limits = limits or Limits()
+        self.hard_timeout_seconds = self.limits.max_seconds + HARD_TIMEOUT_GRACE_SECONDS
+        self.pool = ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(ocr, self.limits),
                                 context=multiprocessing.get_context("spawn"))
         self.pending: set = set()  # futures not yet done, for terminate to cancel
         self.terminated = False
@@ -177,7 +227,8 @@ class ExtractorPool:
         paths = [str(p) for p in paths]
         if self.terminated:  # the run is stopping: nothing will load these results
             return
-        futures = [self.pool.schedule(_extract_in_worker, (path, self.ocr), timeout=self.hard_timeout_seconds)
+        futures = [self.pool.schedule(_extract_in_worker, (path, self.ocr, self.limits),
+                                      timeout=self.hard_timeout_seconds)
                    for path in paths]
         for future in futures:
             self.pending.add(future)
@@ -188,7 +239,8 @@ class ExtractorPool:
             except CancelledError:  # terminated while waiting
                 return
             except FutureTimeout:
-                yield _failed(path, f"extraction took longer than {self.hard_timeout_seconds:g} s and was stopped")
+                yield _failed(path, f"extraction did not stop at the time limit and its worker was killed after "
+                                    f"{self.hard_timeout_seconds:g} s (OFSTED_MAX_SECONDS_PER_DOCUMENT)")
             except ProcessExpired as exc:
                 yield _failed(path, f"the extraction process died while reading it (exit code {exc.exitcode})")
 
@@ -219,20 +271,24 @@ class ExtractorPool:
 
 def _failed(path: str, reason: str) -> DocumentResult:
     """The error result of a document whose worker could not return one."""
+    return DocumentResult(path=path, doc_id=_digest_or_empty(path), error=f"{path}: {reason}",
+                          pipeline_version=PIPELINE_VERSION)
+
+
+def _digest_or_empty(path: str | Path) -> str:
+    """The document id of a file read in chunks (it may be too large to hold), or "" if unreadable."""
     try:
-        data = Path(path).read_bytes()
+        return digest_file(path)
     except OSError:
-        data = None
-    return DocumentResult(path=path, doc_id=file_digest(data) if data is not None else "",
-                          error=f"{path}: {reason}", pipeline_version=PIPELINE_VERSION,
-                          file_size=len(data) if data is not None else None)
+        return ""
 
 
-def extract_paths(paths: Iterable[str | Path], *, workers: int = 1, ocr: bool = True) -> Iterator[DocumentResult]:
+def extract_paths(paths: Iterable[str | Path], *, workers: int = 1, ocr: bool = True,
+                  limits: Limits | None = None) -> Iterator[DocumentResult]:
     """Extract documents in order, in this process or in ``workers`` processes (one pipeline each)."""
     paths = [str(p) for p in paths]
     if workers <= 1 or len(paths) <= 1:
-        yield from shared_extractor(ocr).extract_many(paths)
+        yield from shared_extractor(ocr, limits).extract_many(paths)
         return
-    with ExtractorPool(workers, ocr=ocr) as pool:
+    with ExtractorPool(workers, ocr=ocr, limits=limits) as pool:
         yield from pool.extract_many(paths)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BinaryDocument, EmptyDocument, UndecodableText, UnsupportedFileType
 from .records import Boilerplate, RawPage
+
+if TYPE_CHECKING:
+    from .limits import Deadline, Limits
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -90,8 +94,13 @@ class ReadDocument:
     furniture: list[Boilerplate] = field(default_factory=list)
 
 
-def read_pages(path: Path, data: bytes, *, ocr: bool = True) -> ReadDocument:
-    """Read a file's pages by what its bytes are; PDFs lose their page furniture here."""
+def read_pages(path: Path, data: bytes, *, ocr: bool = True, limits: Limits | None = None,
+               deadline: Deadline | None = None) -> ReadDocument:
+    """Read a file's pages by what its bytes are; PDFs lose their page furniture here.
+
+    A PDF over ``limits.max_pages`` is refused before any page is read; ``deadline`` is
+    checked before each page.
+    """
     suffix = path.suffix.lower()
     if is_pdf(data) or suffix in PDF_SUFFIXES:
         if not data.strip():
@@ -99,7 +108,7 @@ def read_pages(path: Path, data: bytes, *, ocr: bool = True) -> ReadDocument:
         from .furniture import strip_page_furniture  # PDF code loads only when a PDF is met
         from .pdf_reader import read_pdf
 
-        pages = read_pdf(path, ocr=ocr)
+        pages = read_pdf(path, ocr=ocr, limits=limits, deadline=deadline)
         kept, furniture = strip_page_furniture([page.text.split("\n") for page in pages])
         for page, lines in zip(pages, kept):
             page.text = "\n".join(lines)

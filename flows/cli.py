@@ -108,7 +108,9 @@ def extract(
     failed = 0
     with progress_bar() as progress:
         task = progress.add_task("extracting", total=inputs.n_documents)
-        for result in [*unusable, *extract_paths([f.path for f in inputs.files], workers=workers, ocr=ocr)]:
+        results = extract_paths([f.path for f in inputs.files], workers=workers, ocr=ocr,
+                                limits=get_settings().limits())
+        for result in [*unusable, *results]:
             failed += bool(result.error)
             emit(json.dumps(result.to_json(), ensure_ascii=False) if jsonl else _summary_line(result))
             progress.advance(task)
@@ -199,10 +201,12 @@ def ingest(
 
 
 def _check_database(db_path: Path, lock_wait_seconds: float) -> None:
-    """Open the database once: a folder, a file of something else or a damaged one fails now."""
+    """Open an existing database once: a folder, a file of something else or a damaged one fails now."""
     from models.errors import DatabaseLocked, StoreError
     from models.store import Store
 
+    if not (db_path.exists() or db_path.is_symlink()):
+        return  # the run creates it; nothing to check, and nothing created before the other checks
     try:
         Store(db_path).close()
     except DatabaseLocked as exc:
@@ -384,7 +388,8 @@ def evaluate_command(
             from extractors.pipeline import extract_paths
 
             inputs = _find_inputs([predictions])
-            rows = [result.to_json() for result in extract_paths([f.path for f in inputs.files])]
+            rows = [result.to_json() for result in extract_paths([f.path for f in inputs.files],
+                                                                 limits=get_settings().limits())]
         expected = load_gold(gold)
     except EvaluationInputError as exc:
         die(str(exc), ExitCode.USAGE)

@@ -30,6 +30,7 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from extractors import PIPELINE_VERSION  # noqa: E402
 from extractors.discovery import InputNotFound, Skipped, find_inputs, printable  # noqa: E402
+from extractors.limits import Limits, is_limit_error  # noqa: E402
 from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
 from extractors.reading import digest_file  # noqa: E402
 from extractors.records import DocumentResult  # noqa: E402
@@ -132,8 +133,11 @@ def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bo
         plan.changed.extend(plan.unchanged)
         plan.unchanged = []
     else:
-        # Same bytes, same pipeline: a file that failed before would fail the same way.
-        known = store.known_failures([item.doc_id for item in plan.new], PIPELINE_VERSION)
+        # Same bytes, same pipeline: a file that failed before would fail the same way, unless
+        # it failed on a limit, which the settings may have raised since.
+        known = {doc_id: failure for doc_id, failure
+                 in store.known_failures([item.doc_id for item in plan.new], PIPELINE_VERSION).items()
+                 if not is_limit_error(failure[1])}
         for item in plan.new:
             if item.doc_id in known:
                 item.error = known[item.doc_id][1]
@@ -143,11 +147,12 @@ def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bo
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_batch(paths: list[str], ocr: bool, pool: ExtractorPool | None = None) -> list[DocumentResult]:
+def extract_batch(paths: list[str], ocr: bool, pool: ExtractorPool | None = None,
+                  limits: Limits | None = None) -> list[DocumentResult]:
     """Extract a batch of documents (errors are returned per document, never raised)."""
     if pool is not None:
         return list(pool.extract_many(paths))
-    extractor = shared_extractor(ocr)  # on a Dask worker: built once per worker process
+    extractor = shared_extractor(ocr, limits)  # on a Dask worker: built once per worker process
     return [extractor.extract(path) for path in paths]
 
 
@@ -185,13 +190,19 @@ def finish_run(store: Store, run_id: int, summary: IngestSummary) -> IngestSumma
     return summary
 
 
-def _local_pool(workers: int, ocr: bool, n_documents: int) -> contextlib.AbstractContextManager:
-    """Worker processes for a local run with several workers; none on Dask or for one worker."""
+def _local_pool(workers: int, ocr: bool, n_documents: int,
+                limits: Limits | None = None) -> contextlib.AbstractContextManager:
+    """Worker processes for a local run (none on Dask, whose workers extract themselves).
+
+    Even one worker is a process of its own: a document stuck past the time limit can then be
+    killed, a crash costs one document, and Ctrl-C or SIGTERM stops the run at once instead of
+    waiting for the thread that extracts in this process to finish its batch.
+    """
     context = FlowRunContext.get()
     on_dask = context is not None and DaskTaskRunner is not None and isinstance(context.task_runner, DaskTaskRunner)
-    if workers <= 1 or on_dask or n_documents <= 1:
+    if on_dask or not n_documents:
         return contextlib.nullcontext(None)
-    return ExtractorPool(workers, ocr=ocr)
+    return ExtractorPool(min(workers, n_documents), ocr=ocr, limits=limits)
 
 
 def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: bool, workers: int = 1,
@@ -219,9 +230,9 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
             status = "failed" if isinstance(exc, Exception) else "interrupted"
             with contextlib.suppress(Exception):
                 store.finish_run(run_id, status=status, **summary.run_counts())
-            log = logger.error if status == "failed" else logger.warning
-            log("run %d %s: %d of %d documents written before it stopped", run_id, status,
-                summary.n_written, len(plan.to_extract))
+            # INFO: the reason is the flow's failure (or the command's line), logged once where it ends.
+            logger.info("run %d %s: %d of %d documents written before it stopped", run_id, status,
+                        summary.n_written, len(plan.to_extract))
             problem = database_problem(db_path, exc) if isinstance(exc, Exception) else None
             if problem is not None:  # a full disk or a damaged file: say so, not DuckDB's internals
                 raise problem from exc
@@ -250,8 +261,10 @@ def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: Inge
         store.remove_documents([item.path for item in plan.superseded])
     todo = [item.path for item in plan.to_extract]
     batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
-    with _local_pool(workers, ocr, len(todo)) as pool:
-        futures = [extract_batch.submit([_display(raw_dir, key) for key in batch], ocr, pool) for batch in batches]
+    limits = get_settings().limits()  # read where the flow runs, sent with each batch
+    with _local_pool(workers, ocr, len(todo), limits) as pool:
+        futures = [extract_batch.submit([_display(raw_dir, key) for key in batch], ocr, pool, limits)
+                   for batch in batches]
         summary = _load_as_completed(store, futures, summary, run_id, len(todo), raw_dir, duplicates_of, logger)
     for item in plan.removed:
         logger.warning("removed from %s since it was ingested: %s", raw_dir, item.path)

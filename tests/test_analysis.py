@@ -49,6 +49,24 @@ def test_section_text_reads_the_section(sample_db):
     assert text.startswith("Being healthy\n\nThe contribution of the council's children's services") and page == 1
 
 
+def test_section_text_of_a_long_document_needs_memory_for_its_text_not_for_text_times_sections(tmp_path):
+    # One document of about 1 MB in 300 sections: a copy of its text per section would be 300 MB.
+    text = ("Leaders know their services well and act on what they find. " * 20 + "\n") * 800
+    step = len(text) // 300
+    with Store(tmp_path / "long.duckdb") as store:
+        con = store.con
+        con.execute("INSERT INTO documents (doc_id, path, doc_type, clean_text) VALUES ('d1', 'long.txt', 'other', ?)",
+                    [text])
+        con.executemany("INSERT INTO sections (doc_id, label, start_char, end_char, page) VALUES ('d1', 'body', ?, ?, 1)",
+                        [[n * step, (n + 1) * step] for n in range(300)])
+        con.execute("SET threads = 1")
+        con.execute("SET memory_limit = '100MB'")
+        con.execute("SET temp_directory = ''")  # nothing may spill to disk either
+        rows = con.execute("SELECT section_no, start_char, text FROM section_text ORDER BY section_no").fetchall()
+    assert len(rows) == 300
+    assert all(row_text == text[start:start + step] for _, start, row_text in rows)
+
+
 def test_search_ranks_sections_and_marks_terms(sample_db):
     with duckdb.connect(str(sample_db), read_only=True) as con:
         hits = search(con, "missing from home", limit=3)

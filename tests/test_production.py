@@ -2,6 +2,7 @@
 retries. Flow tests share the session's Prefect harness; none reads the development corpus."""
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -259,6 +260,8 @@ def test_a_new_pipeline_version_re_extracts_everything(prefect_harness, tmp_path
 
     for module in (extractors, extractors.pipeline, flows.ingest):
         monkeypatch.setattr(module, "PIPELINE_VERSION", "9.9.9-test")
+    # Extract in this process, where the new version is set: worker processes import the real one.
+    monkeypatch.setattr(flows.ingest, "_local_pool", lambda *args: contextlib.nullcontext(None))
     bumped = ingest_flow(raw_dir=str(small_raw), db_path=str(db))
     assert (bumped.n_new, bumped.n_changed, bumped.n_unchanged) == (0, 3, 0)
     settled = ingest_flow(raw_dir=str(small_raw), db_path=str(db))
