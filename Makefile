@@ -7,6 +7,7 @@ DB ?= data/processed/ofsted.duckdb
 # Prefect keeps its state in the project, not in ~/.prefect, and stays quiet and offline.
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_LOGGING_LEVEL ?= WARNING
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 from enum import IntEnum
@@ -65,6 +66,9 @@ def progress_bar() -> Progress:
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details and tracebacks to stderr.")] = False):
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    # Prefect logs every task run at INFO; a command's stderr shows warnings unless asked for more
+    # (read when Prefect is first imported, which no command has done yet).
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     global VERBOSE
     VERBOSE = verbose
 
@@ -156,9 +160,11 @@ class _HideExplainedErrors(logging.Filter):
             return True
         error = record.exc_info[1] if record.exc_info else None
         if error is not None:
-            return not (isinstance(error, self.explained) or database_problem("", error) is not None)
+            return not (isinstance(error, (*self.explained, KeyboardInterrupt))
+                        or database_problem("", error) is not None)
         message = record.getMessage()
-        return not (names_database_problem(message) or any(k.__name__ in message for k in self.explained))
+        return not (names_database_problem(message) or any(k.__name__ in message for k in self.explained)
+                    or "aborted by an interrupt signal" in message)  # Ctrl-C/SIGTERM: the command says what it kept
 
 
 @app.command()

@@ -12,37 +12,31 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The temporary server Prefect starts when no API URL is set needs ~10 s here; its default
-# start-up timeout (20 s) is too tight on a busy machine.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import as_completed
+from prefect.states import Completed
+from prefect.utilities.annotations import quote
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.context import FlowRunContext  # noqa: E402
-from prefect.futures import as_completed  # noqa: E402
-from prefect.states import Completed  # noqa: E402
-from prefect.utilities.annotations import quote  # noqa: E402
+from extractors import PIPELINE_VERSION
+from extractors.discovery import InputNotFound, Skipped, find_inputs, printable
+from extractors.limits import Limits, is_limit_error
+from extractors.pipeline import ExtractorPool, shared_extractor
+from extractors.reading import digest_file
+from extractors.records import DocumentResult
+from models.errors import ExportRefused, database_problem
+from models.export import check_export_dir, export_views
+from models.search import refresh_search_index
+from models.store import Plan, Store, WriteSummary
+from models.summary import COMPLETED_WITH_FAILURES, IngestSummary
 
-from extractors import PIPELINE_VERSION  # noqa: E402
-from extractors.discovery import InputNotFound, Skipped, find_inputs, printable  # noqa: E402
-from extractors.limits import Limits, is_limit_error  # noqa: E402
-from extractors.pipeline import ExtractorPool, shared_extractor  # noqa: E402
-from extractors.reading import digest_file  # noqa: E402
-from extractors.records import DocumentResult  # noqa: E402
-from models.errors import ExportRefused, database_problem  # noqa: E402
-from models.export import check_export_dir, export_views  # noqa: E402
-from models.search import refresh_search_index  # noqa: E402
-from models.store import Plan, Store, WriteSummary  # noqa: E402
-from models.summary import COMPLETED_WITH_FAILURES, IngestSummary  # noqa: E402
-
-from .reporting import publish_progress, publish_run_report, run_quality_checks  # noqa: E402
-from .runners import DaskTaskRunner, task_runner_from_settings  # noqa: E402
-from .settings import get_settings  # noqa: E402
+from .reporting import publish_progress, publish_run_report, run_quality_checks
+from .runners import DaskTaskRunner, task_runner_from_settings
+from .settings import get_settings
 
 
 class NoDocuments(RuntimeError):

@@ -46,7 +46,7 @@ def summary_markdown(summary: IngestSummary) -> str:
     """The run's summary as markdown: counts, judgements per area, quality checks."""
     lines = [f"# Ingestion run {summary.run_id}", "", "| documents | count |", "|---|---:|"]
     for name, value in (("seen", summary.n_seen), ("new", summary.n_new), ("changed", summary.n_changed),
-                        ("skipped (unchanged)", summary.n_unchanged), ("duplicates", summary.n_duplicates),
+                        ("unchanged", summary.n_unchanged), ("duplicates", summary.n_duplicates),
                         ("removed from folder", summary.n_removed), ("failed", summary.n_failed),
                         ("skipped (not read)", summary.n_skipped)):
         lines.append(f"| {name} | {value} |")

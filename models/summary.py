@@ -82,7 +82,7 @@ class IngestSummary:
     def format(self) -> str:
         """A plain table for the terminal."""
         rows = [("documents seen", self.n_seen), ("new", self.n_new), ("changed", self.n_changed),
-                ("skipped (unchanged)", self.n_unchanged), ("duplicates", self.n_duplicates),
+                ("unchanged", self.n_unchanged), ("duplicates", self.n_duplicates),
                 ("removed from folder", self.n_removed), ("failed", self.n_failed),
                 ("skipped (not read)", self.n_skipped)]
         lines = [f"run {self.run_id}"] + [f"  {name:<22}{value:>6}" for name, value in rows]
