@@ -221,18 +221,39 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
         except BaseException as exc:
             # Ctrl-C, SIGTERM (Prefect raises it as TerminationSignal) or an error: the batch in
             # hand was rolled back by its transaction; the run says how it ended, then stops.
-            status = "failed" if isinstance(exc, Exception) else "interrupted"
-            with contextlib.suppress(Exception):
+            stopped_by = interruption(exc)
+            status = "interrupted" if stopped_by is not None else "failed"
+            store.abandon_transaction()
+            try:
                 store.finish_run(run_id, status=status, **summary.run_counts())
+            except Exception as unrecorded:  # the next run marks a run left 'running' interrupted
+                logger.warning("run %d %s, but that could not be recorded: %s", run_id, status, unrecorded)
             # INFO: the reason is the flow's failure (or the command's line), logged once where it ends.
             logger.info("run %d %s: %d of %d documents written before it stopped", run_id, status,
                         summary.n_written, len(plan.to_extract))
-            problem = database_problem(db_path, exc) if isinstance(exc, Exception) else None
+            if stopped_by is not None and stopped_by is not exc:
+                raise stopped_by from exc  # DuckDB turns a signal inside a query into 'Query interrupted'
+            problem = database_problem(db_path, exc) if stopped_by is None else None
             if problem is not None:  # a full disk or a damaged file: say so, not DuckDB's internals
                 raise problem from exc
             raise
     publish_run_report(summary)
     return summary
+
+
+def interruption(exc: BaseException) -> BaseException | None:
+    """The Ctrl-C or SIGTERM (or other signal-like exception) in an exception's chain, if any.
+
+    DuckDB catches a signal raised during a query and raises ``RuntimeError('Query
+    interrupted')`` from it: the signal is then that error's cause.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, Prefect's TerminationSignal
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def todo_or_removed(plan: Plan) -> bool:

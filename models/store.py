@@ -203,8 +203,9 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Run a block in one transaction: commit on success, roll back on any exception."""
-        self.con.begin()
         try:
+            # Inside the try: a signal can interrupt BEGIN after it opened the transaction.
+            self.con.begin()
             yield self.con
             self.con.commit()
         except BaseException as exc:
@@ -501,6 +502,11 @@ class Store:
         with self.transaction():
             self._insert("failures", table)
         return table.num_rows
+
+    def abandon_transaction(self) -> None:
+        """Roll back whatever transaction an interruption left open, if any."""
+        with contextlib.suppress(duckdb.Error, RuntimeError):
+            self.con.rollback()
 
     def finish_run(
         self,

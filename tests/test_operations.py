@@ -488,3 +488,38 @@ def test_a_usage_error_of_the_installed_command_is_one_line(tmp_path, args, says
     done = subprocess.run([str(OFSTED), *args], capture_output=True, text=True, env=subprocess_env(tmp_path),
                           timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (ExitCode.USAGE, "", says + "\n")
+
+
+# -- a signal inside a DuckDB call ------------------------------------------------------------------
+
+def _raised(error: BaseException, cause: BaseException | None = None) -> BaseException:
+    try:
+        raise error from cause
+    except BaseException as caught:  # noqa: BLE001 - the test builds chains of every kind
+        return caught
+
+
+@pytest.mark.parametrize(("error", "found"), [
+    (_raised(RuntimeError("Query interrupted"), _raised(KeyboardInterrupt())), KeyboardInterrupt),
+    (_raised(KeyboardInterrupt()), KeyboardInterrupt),
+    (_raised(RuntimeError("Query interrupted"), _raised(ValueError("no"))), None),
+    (_raised(OSError("disk")), None),
+])
+def test_a_signal_is_found_behind_the_error_duckdb_turns_it_into(error, found):
+    from flows.ingest import interruption
+
+    stopped_by = interruption(error)
+    assert (type(stopped_by) if stopped_by is not None else None) is found
+
+
+def test_a_run_is_recorded_as_interrupted_even_when_a_signal_left_a_transaction_open(tmp_path):
+    from models.store import Store
+
+    db = tmp_path / "ofsted.duckdb"
+    with Store(db) as store:
+        run_id = store.start_run("raw", "test")
+        store.con.begin()  # what a SIGTERM landing just after BEGIN leaves behind
+        store.abandon_transaction()
+        store.finish_run(run_id, status="interrupted")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
