@@ -227,7 +227,8 @@ def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: boo
             try:
                 store.finish_run(run_id, status=status, **summary.run_counts())
             except Exception as unrecorded:  # the next run marks a run left 'running' interrupted
-                logger.warning("run %d %s, but that could not be recorded: %s", run_id, status, unrecorded)
+                # INFO: the cause (a full disk, say) is the failure the run ends with, shown once.
+                logger.info("run %d %s, but that could not be recorded: %s", run_id, status, unrecorded)
             # INFO: the reason is the flow's failure (or the command's line), logged once where it ends.
             logger.info("run %d %s: %d of %d documents written before it stopped", run_id, status,
                         summary.n_written, len(plan.to_extract))
