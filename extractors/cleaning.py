@@ -12,8 +12,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import ftfy
 import ftfy.badness
@@ -75,6 +77,12 @@ class CleanText:
             return None
         index = bisect.bisect_right(self._page_starts, offset) - 1
         return self.pages[max(index, 0)].number
+
+    def assign_pages(self, items: Iterable[Any]) -> None:
+        """Set ``page`` on records with a ``start`` offset (sections, judgements, entities, people)."""
+        for item in items:
+            if item.start is not None:
+                item.page = self.page_at(item.start)
 
 
 def repair_unicode(text: str) -> str:

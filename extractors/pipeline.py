@@ -9,29 +9,33 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from models.vocabulary import OFSTED_REPORT_DOC_TYPES
 
 from . import PIPELINE_VERSION
 from .classify import classify, find_report_metadata
-from .cleaning import CleanText, clean_pages
+from .cleaning import clean_pages
 from .errors import DocumentError, ExtractionTimedOut, FileTooLarge
 from .judgements import find_judgements
 from .limits import Deadline, Limits
 from .reading import digest_file, file_digest, read_pages
-from .records import DocumentResult, LocalAuthorityMatch
-from .register import Register
+from .records import DocumentResult
+from .register import Register, choose_council
 from .sections import split_sections
+
+if TYPE_CHECKING:  # spaCy loads where documents are extracted, not in a process handing out paths
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
-COUNCIL_HEAD_CHARS = 3000
 # How long past the time limit a worker may go before it is killed: its own alarm should have
 # stopped the document at the limit, unless it is stuck inside a C library that never returns.
 HARD_TIMEOUT_GRACE_SECONDS = 30
-LEAD_ROLE_RE = re.compile(r"\b(lead|reporting) inspector\b", re.IGNORECASE)  # councils named in the title and address block decide the document's
+LEAD_ROLE_RE = re.compile(r"\b(lead|reporting) inspector\b", re.IGNORECASE)
 
 
 class Extractor:
@@ -113,21 +117,22 @@ class Extractor:
         self.limits.check_text(path, len(text))  # cleaning joins pages: spaCy must never see more
         deadline.check("classifying")
         kind = classify(text)
-        metadata = find_report_metadata(text) if kind.doc_type in (
-            "inspection_report", "focused_visit", "monitoring_visit") else {}
+        metadata = find_report_metadata(text) if kind.doc_type in OFSTED_REPORT_DOC_TYPES else {}
         year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
+        from .components.local_authorities import MENTIONS_KEY
+        from .entities import entities_from_doc, people_from_doc
+
+        doc = self.run_nlp(text, year, deadline)
         deadline.check("linking the council")
-        council = self.link_council(text, year)
+        council = choose_council(doc.user_data[MENTIONS_KEY])
         deadline.check("splitting sections")
         sections = split_sections(text, kind.doc_type)
-        for section in sections:
-            section.page = cleaned.page_at(section.start)
         deadline.check("finding judgements")
         judgements = find_judgements(text, sections, doc_type=kind.doc_type, framework=kind.framework,
                                      year=year, council=council)
-        for judgement in judgements:
-            judgement.page = cleaned.page_at(judgement.start)
-        entities, people = self.find_entities(cleaned, year, deadline)
+        deadline.check("collecting entities and people")
+        entities, people = entities_from_doc(doc), people_from_doc(doc)
+        cleaned.assign_pages([*sections, *judgements, *entities, *people])
         if metadata and not metadata.get("lead_inspector"):
             # Older reports print no "Lead inspector:" line, only the team list with roles.
             lead = next((p for p in people if p.role and LEAD_ROLE_RE.search(p.role)), None)
@@ -144,37 +149,18 @@ class Extractor:
             pipeline_version=PIPELINE_VERSION, file_size=len(data),
         )
 
-    def link_council(self, text: str, year: int | None) -> LocalAuthorityMatch | None:
-        """The council the document is about: the one named most in its head, then anywhere."""
-        for scope in (text[:COUNCIL_HEAD_CHARS], text):
-            mentions = self.register.find_in_text(scope, year=year)
-            if mentions:
-                counts = Counter(match.gss_code for _, _, match in mentions)
-                first = {}
-                for start, _, match in mentions:
-                    first.setdefault(match.gss_code, (start, match))
-                best = max(counts, key=lambda gss: (counts[gss], -first[gss][0]))
-                return first[best][1]
-        return None
-
-    def find_entities(self, cleaned: CleanText, year: int | None, deadline: Deadline | None = None):
-        from .entities import entities_from_doc, make_doc, people_from_doc
+    def run_nlp(self, text: str, year: int | None, deadline: Deadline | None = None) -> Doc:
+        """The spaCy pipeline over a clean text: council mentions, entities, dates and people."""
+        from .entities import make_doc
 
         if deadline is not None:
             deadline.check("tokenizing")
-        doc = make_doc(self.nlp, cleaned.text, year)
+        doc = make_doc(self.nlp, text, year)
         for name, component in self.nlp.pipeline:
             if deadline is not None:
                 deadline.check(f"running {name}")
             doc = component(doc)
-        if deadline is not None:
-            deadline.check("collecting entities and people")
-        entities = entities_from_doc(doc)
-        people = people_from_doc(doc)
-        for item in (*entities, *people):
-            if item.start is not None:
-                item.page = cleaned.page_at(item.start)
-        return entities, people
+        return doc
 
 
 @lru_cache(maxsize=2)

@@ -1,20 +1,21 @@
-"""The register of English councils with children's services, and name matching against it.
+"""Council names matched against the register (``models.register``): one name, or every mention in a text.
 
-Loaded from the packaged ``extractors/data/local_authorities.csv`` (one row per council per GSS
-code period). ``match`` resolves one name (exact, then council-type words stripped, then a
-children's-trust rule, then fuzzy); ``find_in_text`` finds every council mention in a text.
+``match`` resolves one name (exact, then council-type words stripped, then a children's-trust
+rule, then fuzzy); ``find_in_text`` finds every council mention in a text. The spaCy component
+``ofsted_local_authorities`` marks those mentions, and the document's own council is chosen from
+them (``choose_council``); the report and the evaluation resolve names with ``match``.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
-from typing import Iterable
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
+
+from models.register import REGISTER_CSV, LARow, load_register_rows, parse_register
 
 from .records import LocalAuthorityMatch
 
@@ -47,26 +48,6 @@ _SENTENCE_START_AMBIGUOUS = {"Reading", "Bury"}
 _NO_UPPER_VARIANT = {"Reading", "Bury", "Kingston", "Richmond", "Stoke", "Poole"}
 
 
-@dataclass(frozen=True, slots=True)
-class LARow:
-    """One register row: a council during one GSS code period."""
-
-    name: str
-    official_name: str
-    gss_code: str
-    dfe_la_code: str
-    la_type: str
-    region: str
-    valid_from: int | None
-    valid_to: int | None
-    aliases: tuple[str, ...]
-    successor: tuple[str, ...]
-
-    def forms(self) -> tuple[str, ...]:
-        """Every written form of this council: name, official name and aliases."""
-        return (self.name, self.official_name, *self.aliases)
-
-
 def normalize(text: str) -> str:
     """Case-fold and unify punctuation so written variants compare equal."""
     text = text.replace("’", "'").replace("&", " and ").casefold()
@@ -90,31 +71,6 @@ def core(text: str) -> str:
                 stripped, changed = stripped[: -len(suffix)], True
         key = stripped
     return key.strip()
-
-
-def _year_int(value: str) -> int | None:
-    """Parse a year cell ("" means open-ended)."""
-    value = value.strip()
-    return int(value) if value else None
-
-
-def _split(value: str) -> tuple[str, ...]:
-    """Split a "; "-separated cell."""
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
-def _read_rows(text: str) -> list[LARow]:
-    """Parse the register CSV text into rows."""
-    rows = []
-    for rec in csv.DictReader(io.StringIO(text)):
-        rows.append(LARow(
-            name=rec["name"].strip(), official_name=rec["official_name"].strip(),
-            gss_code=rec["gss_code"].strip(), dfe_la_code=rec["dfe_la_code"].strip(),
-            la_type=rec["la_type"].strip(), region=rec["region"].strip(),
-            valid_from=_year_int(rec["valid_from"]), valid_to=_year_int(rec["valid_to"]),
-            aliases=_split(rec["aliases"]), successor=_split(rec["successor"]),
-        ))
-    return rows
 
 
 def _variants(form: str) -> list[str]:
@@ -190,14 +146,18 @@ class Register:
     @classmethod
     def from_csv_text(cls, text: str, threshold: float = DEFAULT_THRESHOLD) -> "Register":
         """Build a register from CSV text in the packaged file's format."""
-        return cls(_read_rows(text), threshold)
+        return cls(parse_register(text), threshold)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, threshold: float = DEFAULT_THRESHOLD) -> "Register":
+        """Build a register from a CSV file in the packaged file's format."""
+        return cls(load_register_rows(path), threshold)
 
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> "Register":
         """The packaged register, loaded once per process."""
-        text = resources.files("extractors").joinpath("data/local_authorities.csv").read_text("utf-8")
-        return cls.from_csv_text(text)
+        return cls.from_csv(REGISTER_CSV)
 
     # -- rows -------------------------------------------------------------------------------
     def row(self, gss_code: str) -> LARow | None:
@@ -321,6 +281,25 @@ class Register:
             if cache[name] is not None:
                 found.append((m.start(), m.end(), cache[name]))
         return found
+
+
+# Councils named in the title and address block decide which council a document is about.
+COUNCIL_HEAD_CHARS = 3000
+
+
+def choose_council(mentions: Sequence[tuple[int, int, LocalAuthorityMatch]],
+                   head_chars: int = COUNCIL_HEAD_CHARS) -> LocalAuthorityMatch | None:
+    """The council a document is about, from its mentions (``Register.find_in_text``): the one
+    named most in its head (ties: the first named), else the one named most anywhere."""
+    for scope in ([m for m in mentions if m[1] <= head_chars], mentions):
+        if scope:
+            counts = Counter(match.gss_code for _, _, match in scope)
+            first: dict[str, tuple[int, LocalAuthorityMatch]] = {}
+            for start, _, match in scope:
+                first.setdefault(match.gss_code, (start, match))
+            best = max(counts, key=lambda gss: (counts[gss], -first[gss][0]))
+            return first[best][1]
+    return None
 
 
 def _inside_word(text: str, pos: int) -> bool:

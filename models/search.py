@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from models.councils import council_gss_codes, resolve_councils
-from models.report import FRAMEWORKS
+from models.vocabulary import FRAMEWORKS
+from models.vocabulary import framework_key as stored_framework
 
 SNIPPET_CHARS = 220
 MAX_HITS = 1000  # a page of hits a person reads; DuckDB's LIMIT would overflow past 2**63
@@ -181,8 +182,8 @@ def highlight(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
 
 def framework_key(name: str) -> str:
     """The framework as stored ("ILACS" -> "ilacs"); raises UnknownFramework."""
-    key = name.strip().lower()
-    if key not in FRAMEWORKS:
+    key = stored_framework(name)
+    if key is None:
         raise UnknownFramework(name)
     return key
 

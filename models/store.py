@@ -7,7 +7,6 @@ with ``read_only=True``.
 from __future__ import annotations
 
 import contextlib
-import csv
 import logging
 import os
 import shutil
@@ -32,6 +31,7 @@ from models.errors import (
     not_a_database,
     not_ours,
 )
+from models.register import REGISTER_CSV, load_register_rows
 from models.views import view_ddl
 from models.schema import (
     DOCUMENT_TABLES,
@@ -47,9 +47,6 @@ if TYPE_CHECKING:  # records are only read here, by attribute: no runtime depend
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DB_PATH = "data/processed/ofsted.duckdb"
-
-
 def snapshot_path(db_path: str | Path) -> Path:
     """Where readers find a database's snapshot: ``ofsted.duckdb`` -> ``ofsted.snapshot.duckdb``."""
     path = Path(db_path)
@@ -62,9 +59,6 @@ def snapshot_origin(path: str | Path) -> Path:
     if path.stem.endswith(".snapshot"):
         return path.with_name(path.stem.removesuffix(".snapshot") + path.suffix)
     return path
-# The council register shipped with the extractors (models/ and extractors/ are sibling packages).
-REGISTER_CSV = Path(__file__).resolve().parents[1] / "extractors" / "data" / "local_authorities.csv"
-
 _REGISTER_COLUMNS = TABLES["local_authorities"].column_names
 
 
@@ -127,7 +121,7 @@ class WriteSummary:
 class Store:
     """One DuckDB database file; use as a context manager so the file lock is released."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB_PATH, read_only: bool = False):
+    def __init__(self, path: str | Path, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
         self.con = _connect(self.path, read_only)
@@ -778,41 +772,8 @@ def _utcnow() -> datetime:
 
 
 def _register_table(csv_path: Path) -> pa.Table:
-    """Read the council register CSV into an Arrow table of local_authorities' columns."""
-    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"name", "official_name", "gss_code", "dfe_la_code", "la_type", "region",
-                   "valid_from", "valid_to", "aliases", "successor"} - set(reader.fieldnames or [])
-        if missing:
-            raise ValueError(f"{csv_path}: missing columns {sorted(missing)}")
-        rows = [_register_row(raw, csv_path, n) for n, raw in enumerate(reader, start=2)]
-    codes = [row[0] for row in rows]
-    duplicates = sorted({c for c in codes if codes.count(c) > 1})
-    if duplicates:
-        raise ValueError(f"{csv_path}: gss_code must be unique per row, repeated: {duplicates}")
+    """The council register CSV as an Arrow table of local_authorities' columns (empty cells NULL)."""
+    rows = [(row.gss_code, row.dfe_la_code or None, row.name or None, row.official_name or None,
+             row.la_type or None, row.region or None, row.valid_from, row.valid_to,
+             list(row.aliases), list(row.successor)) for row in load_register_rows(csv_path)]
     return _arrow("local_authorities", rows)
-
-
-def _register_row(raw: dict[str, str], csv_path: Path, line: int) -> tuple:
-    """One register CSV row as a local_authorities tuple."""
-    def text(key: str) -> str | None:
-        value = (raw.get(key) or "").strip()
-        return value or None
-
-    def year(key: str) -> int | None:
-        value = text(key)
-        try:
-            return int(value) if value else None
-        except ValueError:
-            raise ValueError(f"{csv_path}:{line}: {key} {value!r} is not a year") from None
-
-    def names(key: str) -> list[str]:
-        return [part.strip() for part in (raw.get(key) or "").split(";") if part.strip()]
-
-    if not text("gss_code"):
-        raise ValueError(f"{csv_path}:{line}: gss_code is empty")
-    return (
-        text("gss_code"), text("dfe_la_code"), text("name"), text("official_name"),
-        text("la_type"), text("region"), year("valid_from"), year("valid_to"),
-        names("aliases"), names("successor"),
-    )

@@ -1,4 +1,9 @@
-"""LOCAL_AUTHORITY entities: council mentions found with the register, kb_id = GSS code."""
+"""LOCAL_AUTHORITY entities: council mentions found with the register, kb_id = GSS code.
+
+Every mention is also kept, as the register found it, in ``doc.user_data[MENTIONS_KEY]``
+(entities may lose a mention to a longer overlapping one): the document's own council is chosen
+from them (``extractors.register.choose_council``), so a text is searched for councils once.
+"""
 from __future__ import annotations
 
 from spacy.language import Language
@@ -8,6 +13,7 @@ from ..register import Register
 from .spans import add_ents, char_span, doc_text
 
 LABEL = "LOCAL_AUTHORITY"
+MENTIONS_KEY = "local_authority_mentions"  # [(start, end, LocalAuthorityMatch)]
 
 
 class LocalAuthorityComponent:
@@ -30,6 +36,7 @@ class LocalAuthorityComponent:
     def __call__(self, doc: Doc) -> Doc:
         year = doc.user_data.get("year")
         found = self.register.find_in_text(doc_text(doc), year=year if isinstance(year, int) else None)
+        doc.user_data[MENTIONS_KEY] = found
         spans = (char_span(doc, start, end, LABEL, kb_id=match.gss_code) for start, end, match in found)
         add_ents(doc, (span for span in spans if span is not None))
         return doc
