@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import spacy  # noqa: E402
 
 from extractors.entities import add_entity_components, entities_from_doc, people_from_doc  # noqa: E402
-from extractors.register import Register  # noqa: E402
+from models.register import Register  # noqa: E402
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -13,6 +13,8 @@ from datetime import date
 
 from dateutil import parser as dateparser
 
+from models.vocabulary import FRAMEWORK_OF_DOC_TYPE, FRAMEWORKS
+
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
           "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 DAY_MONTH_YEAR = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+(?:19|20)\d\d"
@@ -52,8 +54,6 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("annual_rating_letter", "head", _cue(r"\bchildren.s services (annual )?rating\b",
                                           r"\brating of children.s services\b")),
 )
-
-FRAMEWORK_BY_DOC_TYPE = {"apa_letter": "apa", "annual_rating_letter": "annual_rating"}
 
 # Cues for the framework a report, minute or story is about, most specific first.
 FRAMEWORK_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -103,8 +103,8 @@ def classify_doc_type(text: str) -> str:
 
 def classify_framework(text: str, doc_type: str, year: int | None) -> str | None:
     """The inspection framework a document is (or is about)."""
-    if doc_type in FRAMEWORK_BY_DOC_TYPE:
-        return FRAMEWORK_BY_DOC_TYPE[doc_type]
+    if doc_type in FRAMEWORK_OF_DOC_TYPE:
+        return FRAMEWORK_OF_DOC_TYPE[doc_type]
     if doc_type == "other":
         return None
     head = text[:HEAD_CHARS]
@@ -113,7 +113,7 @@ def classify_framework(text: str, doc_type: str, year: int | None) -> str | None
             if cue.search(scope):
                 return framework
     if doc_type in ("focused_visit", "monitoring_visit") and year:
-        return "ilacs" if year >= 2018 else "sif"
+        return "ilacs" if year >= FRAMEWORKS["ilacs"].first_year else "sif"  # visits began with SIF
     return None
 
 

@@ -11,12 +11,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from models.register import Register
+
 from . import components  # noqa: F401  (registers the component factories)
 from .components.dates import EXTENSION as DATE_EXTENSION
 from .components.spans import TEXT_KEY
 from .people import people_from_doc
 from .records import Entity
-from .register import Register
 
 __all__ = ["COMPONENTS", "add_entity_components", "entities_from_doc", "make_doc", "make_nlp", "people_from_doc"]
 

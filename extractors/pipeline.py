@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.register import Register, choose_council
 from models.vocabulary import OFSTED_REPORT_DOC_TYPES
 
 from . import PIPELINE_VERSION
@@ -24,7 +25,6 @@ from .judgements import find_judgements
 from .limits import Deadline, Limits
 from .reading import digest_file, file_digest, read_pages
 from .records import DocumentResult
-from .register import Register, choose_council
 from .sections import split_sections
 
 if TYPE_CHECKING:  # spaCy loads where documents are extracted, not in a process handing out paths

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from models.register import LocalAuthorityMatch  # noqa: F401  (a record of the results, defined with the register)
+
 
 @dataclass(slots=True)
 class RawPage:
@@ -37,16 +39,6 @@ class Boilerplate:
     kind: str
     text: str
     page: int | None = None
-
-
-@dataclass(slots=True)
-class LocalAuthorityMatch:
-    name: str
-    gss_code: str
-    dfe_la_code: str
-    match_score: float
-    official_name: str | None = None
-    region: str | None = None
 
 
 @dataclass(slots=True)

@@ -16,14 +16,16 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from models.vocabulary import report_grade_words
+
 from .records import Section
 from .vocab import load_vocabulary
 
 MATCH_THRESHOLD = 88
 MAX_HEADING_WORDS = 22
 NUMBERING_RE = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
-GRADE_SUFFIX_RE = re.compile(r"\s*[:–-]\s*(outstanding|good|requires improvement( to be good)?|inadequate|adequate)\s*$",
-                             re.IGNORECASE)
+# A grade after a report's heading ("... help and protection: good"): the words of reports and letters.
+GRADE_SUFFIX_RE = re.compile(r"\s*[:–-]\s*(" + "|".join(map(re.escape, report_grade_words())) + r")\s*$", re.IGNORECASE)
 TOC_ENTRY_RE = re.compile(r"[A-Za-z?)]\s+\d{1,3}$")
 BODY_LABEL_BY_DOC_TYPE = {
     "annual_rating_letter": "rating",

@@ -1,9 +1,13 @@
-"""Versioned rule vocabularies (``extractors/patterns/*_v1.jsonl``), validated on load."""
+"""Versioned rule vocabularies (``extractors/patterns/*_v1.jsonl``), validated on load: how
+sections are headed and how areas and grades are written, each checked against Ofsted's
+vocabulary (``models.vocabulary``)."""
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from models.vocabulary import AREAS, GRADE_FAMILIES
 
 from .jsonlines import NotAnObjectLine, json_objects
 
@@ -38,6 +42,11 @@ def parse_vocabulary(kind: str, lines: list[str], source: str) -> list[dict[str,
                 raise PatternFileError(f"{source}:{number}: {key!r} must be a list of non-empty strings")
         if kind == "grades" and not 1 <= row["score"] <= 4:
             raise PatternFileError(f"{source}:{number}: score must be 1-4, got {row['score']}")
+        if kind == "grades" and row["family"] not in GRADE_FAMILIES:
+            raise PatternFileError(f"{source}:{number}: family must be one of {', '.join(GRADE_FAMILIES)}, "
+                                   f"got {row['family']!r}")
+        if kind == "areas" and row["area"] not in AREAS:
+            raise PatternFileError(f"{source}:{number}: area {row['area']!r} is not an area of models/vocabulary.py")
         rows.append(row)
     if not rows:
         raise PatternFileError(f"{source}: no patterns")

@@ -385,7 +385,7 @@ def evaluate_command(
     show_errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error.")] = True,
 ):
     """Score extraction output against gold: precision, recall and F1 per field, errors listed."""
-    from extractors.scoring import EvaluationInputError, evaluate, format_evaluation, load_gold, load_predictions
+    from extractors.evaluation import EvaluationInputError, evaluate, format_evaluation, load_gold, load_predictions
 
     try:
         if predictions.suffix == ".jsonl" and not predictions.is_dir():

@@ -2,7 +2,8 @@
 
 ``ofsted report`` wants exactly one council; ``ofsted search`` also takes the start of a name
 ("stock", "north") and then means every council it starts. Both read the ``local_authorities``
-table, so the names are those of the register the database was loaded with.
+table, so the names are those of the register the database was loaded with, compared as the
+register compares them (``models.register.normalize``).
 """
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from typing import Sequence
 import duckdb
 from rapidfuzz import fuzz, process
 
+from models.register import normalize
 
-class UnknownCouncil(LookupError):
+from models.errors import OfstedError
+
+
+class UnknownCouncil(OfstedError, LookupError):
     """The council name matches no council of the register; ``suggestions`` are close names."""
 
     def __init__(self, name: str, suggestions: Sequence[str]):
@@ -29,8 +34,8 @@ class UnknownCouncil(LookupError):
 
 
 def _key(name: str) -> str:
-    """A name as it is compared: spaces collapsed, lower case."""
-    return " ".join(name.split()).lower()
+    """A name as the register compares names ("Telford & Wrekin" is "telford and wrekin")."""
+    return normalize(name)
 
 
 def council_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -12,9 +12,7 @@ from datetime import datetime, timezone
 import pyarrow as pa
 
 from .schema import arrow_schema
-
-# Frameworks whose documents must state judgements; a document of them with none is a gap.
-JUDGED_DOC_TYPES = ("apa_letter", "annual_rating_letter", "inspection_report")
+from .vocabulary import JUDGED_DOC_TYPES
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,17 +1,29 @@
-"""The register of English councils with children's services since 2005: one loader and validator.
+"""The register of English councils with children's services since 2005, and council names
+matched against it: the one place that reads the register and finds councils.
 
 The packaged ``models/data/local_authorities.csv`` has one row per council per GSS code period
 (a council recoded or reorganised has a row for each), with its DfE code, type, region, the
 years it was valid, its aliases and the councils that succeeded it. ``load_register_rows`` reads
-and checks it once; the store loads the rows into ``local_authorities``, and name matching
-(``extractors.register.Register``) is built on the same rows.
+and checks it; the store loads those rows into ``local_authorities``.
+
+``Register`` matches names on the same rows: ``match`` resolves one name (exact, then
+council-type words stripped, then a children's-trust rule, then fuzzy), ``find_in_text`` finds
+every council mention in a text and ``choose_council`` the council a document is about. The
+spaCy component ``ofsted_local_authorities`` marks the mentions in a document, the report and
+search resolve ``--council`` and the evaluation compares councils, all through it.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 REGISTER_CSV = Path(__file__).resolve().parent / "data" / "local_authorities.csv"
 REGISTER_COLUMNS = ("name", "official_name", "gss_code", "dfe_la_code", "la_type", "region",
@@ -40,6 +52,18 @@ class LARow:
     def forms(self) -> tuple[str, ...]:
         """Every written form of this council: name, official name and aliases."""
         return (self.name, self.official_name, *self.aliases)
+
+
+@dataclass(slots=True)
+class LocalAuthorityMatch:
+    """A council a name or a mention resolved to: its register row of the year, and how sure (100 = exact)."""
+
+    name: str
+    gss_code: str
+    dfe_la_code: str
+    match_score: float
+    official_name: str | None = None
+    region: str | None = None
 
 
 def load_register_rows(path: str | Path = REGISTER_CSV) -> list[LARow]:
@@ -89,3 +113,302 @@ def _row(raw: dict[str, str | None], source: str, line: int) -> LARow:
                  dfe_la_code=text("dfe_la_code"), la_type=text("la_type"), region=text("region"),
                  valid_from=year("valid_from"), valid_to=year("valid_to"),
                  aliases=names("aliases"), successor=names("successor"))
+
+
+# -- matching names --------------------------------------------------------------------------
+
+DEFAULT_THRESHOLD = 88.0
+
+# Council-type words stripped before comparing ("Leeds City Council" and "Leeds" are one council).
+_PREFIXES = (
+    "the ", "royal borough of ", "london borough of ", "metropolitan borough of ", "borough of ",
+    "city and county of ", "city of ", "county of ", "council of the ", "council of ",
+)
+_SUFFIXES = (
+    " metropolitan district council", " metropolitan borough council", " london borough council",
+    " borough council", " city council", " county council", " district council", " unitary council",
+    " unitary authority", " local authority", " council", " metropolitan district",
+    " metropolitan borough", " mbc", " bc", " cc", " lbc", " city", " county",
+)
+# Cores too generic to identify a council on their own.
+_GENERIC_CORES = {"", "london", "city", "county", "borough", "council"}
+
+# Children's trusts and companies are named "<Council> Children..." or "Children First <Council>".
+_TRUST_PREFIX_RE = re.compile(
+    r"^(?:the\s+)?(?P<la>.+?)\s+children(?:'s)?\b.*\b(?:trust|first|company|partnership|services)\b",
+    re.IGNORECASE,
+)
+_TRUST_SUFFIX_RE = re.compile(r"^(?:the\s+)?children\s+first\s+(?P<la>.+)$", re.IGNORECASE)
+
+# Single-word names that are also ordinary capitalised English words at a sentence start.
+_SENTENCE_START_AMBIGUOUS = {"Reading", "Bury"}
+# Upper-case variants are not added for these (headings like "READING AND WRITING").
+_NO_UPPER_VARIANT = {"Reading", "Bury", "Kingston", "Richmond", "Stoke", "Poole"}
+
+
+def normalize(text: str) -> str:
+    """Case-fold and unify punctuation so written variants compare equal."""
+    text = text.replace("’", "'").replace("&", " and ").casefold()
+    text = re.sub(r"[‐‑–—-]", " ", text)
+    text = re.sub(r"[.,()*\"]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def core(text: str) -> str:
+    """Normalised name with council-type words ("Borough Council", "City of"...) stripped."""
+    key = " " + normalize(text) + " "
+    changed = True
+    while changed:
+        changed = False
+        stripped = key.strip()
+        for prefix in _PREFIXES:
+            if stripped.startswith(prefix) and len(stripped) > len(prefix):
+                stripped, changed = stripped[len(prefix):], True
+        for suffix in _SUFFIXES:
+            if stripped.endswith(suffix) and len(stripped) > len(suffix):
+                stripped, changed = stripped[: -len(suffix)], True
+        key = stripped
+    return key.strip()
+
+
+def _variants(form: str) -> list[str]:
+    """Written variants searched for: as written, and in capitals (headings, address blocks)."""
+    variants = [form]
+    if form not in _NO_UPPER_VARIANT and len(form) >= 4 and form.upper() != form:
+        variants.append(form.upper())
+    return variants
+
+
+def _token(char: str) -> str:
+    """Regex for one character of a form (any run of spaces matches a space)."""
+    return r"\s+" if char == " " else re.escape(char)
+
+
+def _trie_regex(forms: Iterable[str]) -> str:
+    """Compile literal forms into one prefix-trie regex."""
+    # Every branch starts with a literal character, so re skips ahead to possible first
+    # letters instead of trying a 1,000-way alternation at every position.
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(_token(char), {})
+        node[""] = True
+
+    def depth(node: dict) -> int:
+        """Longest path below a node."""
+        return max((1 + depth(child) for key, child in node.items() if key), default=0)
+
+    def build(node: dict) -> str:
+        """Regex for the forms below a node."""
+        children = [(key, child) for key, child in node.items() if key]
+        # Deeper branches first so that, where two branches both match, the longer one is tried first.
+        children.sort(key=lambda kc: -depth(kc[1]))
+        alts = [key + build(child) for key, child in children]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return "(?:" + body + ")?" if len(alts) > 1 or len(alts[0]) > 1 else body + "?"
+        return body
+
+    return build(trie)
+
+
+class Register:
+    """The council register: lookup by GSS code, name matching and mention finding."""
+
+    def __init__(self, rows: list[LARow], threshold: float = DEFAULT_THRESHOLD):
+        self.rows = rows
+        self.threshold = threshold
+        self._by_gss = {row.gss_code: row for row in rows}
+        self._by_name: dict[str, list[LARow]] = {}
+        for row in rows:
+            self._by_name.setdefault(row.name, []).append(row)
+        self._exact: dict[str, str] = {}
+        self._core: dict[str, str] = {}
+        ambiguous_cores: set[str] = set()
+        for row in rows:
+            for form in row.forms():
+                self._exact.setdefault(normalize(form), row.name)
+                key = core(form)
+                if key in _GENERIC_CORES:
+                    continue
+                if self._core.setdefault(key, row.name) != row.name:
+                    ambiguous_cores.add(key)
+        for key in ambiguous_cores:
+            del self._core[key]
+        self._core_keys = list(self._core)
+        self._form_to_name, self._mention_re = self._compile_mentions()
+
+    @classmethod
+    def from_csv_text(cls, text: str, threshold: float = DEFAULT_THRESHOLD) -> "Register":
+        """Build a register from CSV text in the packaged file's format."""
+        return cls(parse_register(text), threshold)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, threshold: float = DEFAULT_THRESHOLD) -> "Register":
+        """Build a register from a CSV file in the packaged file's format."""
+        return cls(load_register_rows(path), threshold)
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> "Register":
+        """The packaged register, loaded once per process."""
+        return cls.from_csv(REGISTER_CSV)
+
+    # -- rows -------------------------------------------------------------------------------
+    def row(self, gss_code: str) -> LARow | None:
+        """The row with this GSS code."""
+        return self._by_gss.get(gss_code)
+
+    def rows_named(self, name: str) -> list[LARow]:
+        """All rows (periods) of the council with this short name."""
+        return list(self._by_name.get(name, ()))
+
+    def row_for_year(self, name: str, year: int | None = None, month: int | None = None) -> LARow | None:
+        """The row of ``name`` in force in ``year`` (Jan-Mar of a changeover year: the old row)."""
+        rows = self._by_name.get(name)
+        if not rows:
+            return None
+        if year is None:
+            current = [r for r in rows if r.valid_to is None]
+            return current[0] if current else max(rows, key=lambda r: r.valid_to or 0)
+        if month is not None and month <= 3:
+            # Reorganisations took effect on 1 April: early-year documents predate them.
+            ending = [r for r in rows if r.valid_to == year]
+            if ending:
+                return ending[0]
+        for r in rows:
+            if (r.valid_from is None or r.valid_from <= year) and (r.valid_to is None or r.valid_to > year):
+                return r
+        # Named outside its lifetime: the nearest period in time.
+        return min(rows, key=lambda r: min(abs((r.valid_from or year) - year), abs((r.valid_to or year) - year)))
+
+    def successors(self, gss_code: str) -> list[LARow]:
+        """Rows that took over from this row when it ended."""
+        row = self._by_gss.get(gss_code)
+        if row is None or row.valid_to is None:
+            return []
+        return [r for name in row.successor for r in self._by_name.get(name, ()) if r.valid_from == row.valid_to]
+
+    def predecessors(self, gss_code: str) -> list[LARow]:
+        """Rows that this row took over from."""
+        row = self._by_gss.get(gss_code)
+        if row is None:
+            return []
+        return [r for r in self.rows if row.name in r.successor and r.valid_to == row.valid_from and r.valid_to]
+
+    # -- matching ---------------------------------------------------------------------------
+    def _to_match(self, name: str, score: float, year: int | None, month: int | None) -> LocalAuthorityMatch | None:
+        """Build the match record for the row of ``name`` valid at the date."""
+        row = self.row_for_year(name, year, month)
+        if row is None:
+            return None
+        return LocalAuthorityMatch(
+            name=row.name, gss_code=row.gss_code, dfe_la_code=row.dfe_la_code,
+            match_score=float(round(score, 1)), official_name=row.official_name, region=row.region,
+        )
+
+    def _resolve_name(self, text: str) -> tuple[str, float] | None:
+        """Name of the council ``text`` denotes, and the score (100 = exact)."""
+        key = normalize(text)
+        if not key:
+            return None
+        if key in self._exact:
+            return self._exact[key], 100.0
+        key_core = core(text)
+        if key_core in self._core:
+            return self._core[key_core], 100.0
+        for trust_re in (_TRUST_PREFIX_RE, _TRUST_SUFFIX_RE):
+            trust = trust_re.match(text.strip())
+            if trust and normalize(trust.group("la")) != key:
+                found = self._resolve_name(trust.group("la"))
+                if found:
+                    return found
+        if len(key_core) < 4 or not self._core_keys:
+            return None  # fuzzy matching on very short strings only finds noise
+        best = process.extractOne(key_core, self._core_keys, scorer=fuzz.ratio, score_cutoff=self.threshold)
+        if best is None:
+            return None
+        return self._core[best[0]], float(best[1])
+
+    def match(self, text: str, year: int | None = None, month: int | None = None) -> LocalAuthorityMatch | None:
+        """Match one council name (any written form) to the register row valid in ``year``."""
+        found = self._resolve_name(text)
+        if found is None:
+            return None
+        name, score = found
+        if score < self.threshold:
+            return None
+        return self._to_match(name, score, year, month)
+
+    # -- mentions in text -------------------------------------------------------------------
+    def _compile_mentions(self) -> tuple[dict[str, str], re.Pattern]:
+        """One trie regex over every form, case-sensitive for short forms."""
+        form_to_name: dict[str, str] = {}
+        forms: set[str] = set()
+        for row in self.rows:
+            for form in row.forms():
+                if "," in form and form.endswith(" of"):
+                    continue  # ONS inverted forms ("Bristol, City of") are not written in prose
+                for variant in _variants(form):
+                    form_to_name.setdefault(normalize(variant), row.name)
+                    forms.add(variant)
+        # Case-sensitive on purpose: "Hull", "Stockton", "Reading" are names only when capitalised.
+        # The left word boundary is checked in code: a leading look-behind would make re try
+        # the pattern at every position.
+        pattern = re.compile(_trie_regex(sorted(forms)) + r"(?![\w&]|-\w)")
+        return form_to_name, pattern
+
+    def find_in_text(self, text: str, year: int | None = None) -> list[tuple[int, int, LocalAuthorityMatch]]:
+        """Every council mention in ``text`` as (start, end, match); the longest form wins."""
+        found = []
+        cache: dict[str, LocalAuthorityMatch | None] = {}
+        for m in self._mention_re.finditer(text):
+            if _inside_word(text, m.start()):
+                continue
+            surface = m.group(0)
+            if surface in _SENTENCE_START_AMBIGUOUS and _at_sentence_start(text, m.start()):
+                continue
+            name = self._form_to_name.get(normalize(surface))
+            if name is None:
+                continue
+            if name not in cache:
+                cache[name] = self._to_match(name, 100.0, year, None)
+            if cache[name] is not None:
+                found.append((m.start(), m.end(), cache[name]))
+        return found
+
+
+# Councils named in the title and address block decide which council a document is about.
+COUNCIL_HEAD_CHARS = 3000
+
+
+def choose_council(mentions: Sequence[tuple[int, int, LocalAuthorityMatch]],
+                   head_chars: int = COUNCIL_HEAD_CHARS) -> LocalAuthorityMatch | None:
+    """The council a document is about, from its mentions (``Register.find_in_text``): the one
+    named most in its head (ties: the first named), else the one named most anywhere."""
+    for scope in ([m for m in mentions if m[1] <= head_chars], mentions):
+        if scope:
+            counts = Counter(match.gss_code for _, _, match in scope)
+            first: dict[str, tuple[int, LocalAuthorityMatch]] = {}
+            for start, _, match in scope:
+                first.setdefault(match.gss_code, (start, match))
+            best = max(counts, key=lambda gss: (counts[gss], -first[gss][0]))
+            return first[best][1]
+    return None
+
+
+def _inside_word(text: str, pos: int) -> bool:
+    """True when ``pos`` continues a word ("Bury" in "Canterbury", "Tees" in "Stockton-on-Tees")."""
+    if pos == 0:
+        return False
+    before = text[pos - 1]
+    return before.isalnum() or before in "_&" or (before == "-" and pos > 1 and text[pos - 2].isalnum())
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    """True when ``pos`` starts a sentence or a line (so its capital letter proves nothing)."""
+    before = text[max(0, pos - 3):pos].rstrip(" \t")
+    return not before or before[-1] in ".!?\n:;“\"'‘"

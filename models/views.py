@@ -7,8 +7,13 @@
 - ``latest_inspection``: one row per current council, in the shape of Ofsted's official
   outcomes table (grades in Ofsted's words).
 - ``section_text``: sections with their labels, council, year, page and text.
+
+Ofsted's words (grade words, the frameworks of full reports, the outcomes table's columns) are
+filled in from ``models.vocabulary`` where the SQL says ``{name}``.
 """
 from __future__ import annotations
+
+from models.vocabulary import GRADE_WORDS, ILACS_SCORE_2, INSPECTION_FRAMEWORKS, OUTCOME_COLUMNS
 
 VIEWS: dict[str, str] = {
     "council_lineage": """
@@ -62,16 +67,12 @@ VIEWS: dict[str, str] = {
                                 d.year DESC NULLS LAST, d.path DESC) AS recency
             FROM documents d
             LEFT JOIN council_lineage l ON l.gss_code = d.la_gss_code
-            WHERE d.doc_type = 'inspection_report' AND d.framework IN ('sif', 'ilacs')
+            WHERE d.doc_type = 'inspection_report' AND d.framework IN {inspection_frameworks}
               AND EXISTS (SELECT 1 FROM judgements j WHERE j.doc_id = d.doc_id AND j.area <> 'lscb')
         ),
         latest AS (SELECT * FROM reports WHERE recency = 1),
         grades AS (
-            SELECT j.doc_id, j.area,
-                   CASE j.score WHEN 4 THEN 'Outstanding' WHEN 3 THEN 'Good'
-                        WHEN 2 THEN CASE WHEN j.framework = 'ilacs' THEN 'Requires improvement to be good'
-                                         ELSE 'Requires improvement' END
-                        WHEN 1 THEN 'Inadequate' END AS words
+            SELECT j.doc_id, j.area, {report_grade_words} AS words
             FROM judgements j JOIN latest USING (doc_id)
         )
         SELECT
@@ -83,11 +84,7 @@ VIEWS: dict[str, str] = {
             latest.inspection_start,
             latest.inspection_end,
             latest.published,
-            max(g.words) FILTER (WHERE g.area = 'overall') AS overall_effectiveness,
-            max(g.words) FILTER (WHERE g.area IN ('impact_of_leaders', 'leadership')) AS impact_of_leaders,
-            max(g.words) FILTER (WHERE g.area = 'help_and_protection') AS help_and_protection,
-            max(g.words) FILTER (WHERE g.area = 'children_in_care') AS children_in_care,
-            max(g.words) FILTER (WHERE g.area = 'care_leavers') AS care_leavers,
+            {outcome_columns},
             latest.path AS source_document,
             latest.doc_id
         FROM local_authorities la
@@ -129,6 +126,38 @@ VIEWS: dict[str, str] = {
 }
 
 
+def _sql_list(values) -> str:
+    return "(" + ", ".join(_sql_text(v) for v in values) + ")"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _report_grade_words_sql(score: str, framework: str) -> str:
+    """SQL for a report's score in Ofsted's words (``vocabulary.grade_words`` on its 4-point scale)."""
+    words = GRADE_WORDS["ofsted_4point"]
+    score_2 = f"CASE WHEN {framework} = 'ilacs' THEN {_sql_text(ILACS_SCORE_2)} ELSE {_sql_text(words[2])} END"
+    cases = " ".join(f"WHEN {s} THEN {score_2 if s == 2 else _sql_text(words[s])}" for s in (4, 3, 2, 1))
+    return f"CASE {score} {cases} END"
+
+
+def _outcome_columns_sql() -> str:
+    """The judgement columns of Ofsted's outcomes table, each the grade of its areas."""
+    columns = []
+    for column, _heading, areas in OUTCOME_COLUMNS:
+        where = f"g.area = {_sql_text(areas[0])}" if len(areas) == 1 else f"g.area IN {_sql_list(areas)}"
+        columns.append(f"max(g.words) FILTER (WHERE {where}) AS {column}")
+    return ",\n            ".join(columns)
+
+
+def _vocabulary_sql() -> dict[str, str]:
+    return {"report_grade_words": _report_grade_words_sql("j.score", "j.framework"),
+            "inspection_frameworks": _sql_list(INSPECTION_FRAMEWORKS),
+            "outcome_columns": _outcome_columns_sql()}
+
+
 def view_ddl() -> list[str]:
     """CREATE OR REPLACE VIEW statements, in dependency order."""
-    return [f"CREATE OR REPLACE VIEW {name} AS {sql.strip()}" for name, sql in VIEWS.items()]
+    values = _vocabulary_sql()
+    return [f"CREATE OR REPLACE VIEW {name} AS {sql.strip().format(**values)}" for name, sql in VIEWS.items()]

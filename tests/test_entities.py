@@ -9,7 +9,7 @@ import spacy
 from extractors.components import PatternFileError, load_entity_rules, load_role_rules
 from extractors.components.dates import normalize_date
 from extractors.entities import add_entity_components, entities_from_doc, make_nlp
-from extractors.register import Register
+from models.register import Register
 
 
 @pytest.fixture(scope="module")

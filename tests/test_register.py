@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.register import Register, core, normalize
+from models.register import Register, core, normalize
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,11 @@
 """Inspection-report judgement rules: for each rule, texts shaped like cleaned report text that it
 must read, and texts it must not (narrative praise, legends, recommendations, other tables)."""
+import inspect
+
 import pytest
 
-from extractors import report_judgements as rj
+from extractors.judgements import document_rules
+from extractors.judgements import report_rules as rj
 from extractors.classify import classify, classify_doc_type
 from extractors.judgements import JUDGEMENT_RULES_V1, find_judgements
 from extractors.sections import split_sections
@@ -163,9 +166,21 @@ def test_report_judgements(text, framework, year, expected):
     assert judge(text, framework, year) == expected
 
 
-def test_rules_registered_for_reports_only():
-    for name in rj.REPORT_RULES_V1:
-        assert JUDGEMENT_RULES_V1[name][1] == frozenset({"inspection_report"})
+def _rule_functions(module):
+    """The functions of a rule module shaped like a rule: (text, sections)."""
+    return {f for name, f in vars(module).items() if inspect.isfunction(f) and f.__module__ == module.__name__
+            and not name.startswith("_") and list(inspect.signature(f).parameters) == ["text", "sections"]}
+
+
+def test_the_rule_table_is_every_rule_that_runs():
+    tabled = {name: function for name, (function, _) in JUDGEMENT_RULES_V1.items()}
+    assert {f.__name__ for f in tabled.values()} == set(tabled)  # each rule under its own name
+    assert _rule_functions(document_rules) | _rule_functions(rj) == set(tabled.values())
+
+
+def test_report_rules_run_on_reports_only():
+    for function in _rule_functions(rj):
+        assert JUDGEMENT_RULES_V1[function.__name__][1] == frozenset({"inspection_report"})
 
 
 @pytest.mark.parametrize("text, doc_type, framework", [

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from extractors import judgements
-from extractors.judgements import find_judgements, iter_lines
+from extractors.judgements import document_rules, find_judgements, iter_lines
 from extractors.records import Section
 from extractors.sections import SectionIndex, section_at, split_sections
 
 from .conftest import RAW_DIR
 
-EXTRACTORS = str(Path(judgements.__file__).resolve().parent)
+EXTRACTORS = str(Path(judgements.__file__).resolve().parents[1])
 
 
 def lines_executed(function) -> int:
@@ -127,7 +127,7 @@ def test_splitting_sections_copies_the_text_about_once(report_text):
 
 def test_a_line_just_after_an_earlier_inspections_list_is_not_the_reports_own():
     cue_ends = [100, 2000, 2100]
-    reach = judgements.EARLIER_JUDGEMENTS_REACH
+    reach = document_rules.EARLIER_JUDGEMENTS_REACH
     for offset in range(0, 4000, 7):
         expected = any(0 <= offset - cue < reach for cue in cue_ends)
-        assert judgements._follows_cue(cue_ends, offset) is expected
+        assert document_rules._follows_cue(cue_ends, offset) is expected

@@ -1,7 +1,7 @@
 """The five sample documents, scored against their gold through the project's own eval."""
 import pytest
 
-from extractors.scoring import evaluate, load_gold
+from extractors.evaluation import evaluate, load_gold
 
 from .conftest import SEED_GOLD
 

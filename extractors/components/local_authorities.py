@@ -2,14 +2,14 @@
 
 Every mention is also kept, as the register found it, in ``doc.user_data[MENTIONS_KEY]``
 (entities may lose a mention to a longer overlapping one): the document's own council is chosen
-from them (``extractors.register.choose_council``), so a text is searched for councils once.
+from them (``models.register.choose_council``), so a text is searched for councils once.
 """
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..register import Register
+from models.register import Register
 from .spans import add_ents, char_span, doc_text
 
 LABEL = "LOCAL_AUTHORITY"

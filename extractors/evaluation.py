@@ -1,4 +1,4 @@
-"""Score extraction output against gold annotations (the shared gold formats).
+"""Evaluation: extraction output scored against gold annotations (precision, recall and F1 per field).
 
 Gold is either a folder of ``*.json`` files, one document each (keyed by ``file``), or a
 ``*.jsonl`` file, one document a line (keyed by ``path``). Predictions are ``extract --jsonl``
@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.register import Register, core
+
 from .jsonlines import NotAnObjectLine, json_objects
-from .judgements import lookup_grade
+from .judgements.grades import lookup_grade
 
 
 @dataclass
@@ -146,15 +148,16 @@ def _gold_entry(data: Any, where: str, what: str) -> dict[str, Any]:
 
 
 def _council_ok(gold_name: str, predicted: dict[str, Any] | None) -> bool:
-    def bare(name: str) -> str:
-        name = " ".join(name.lower().replace("-", " ").split())
-        for suffix in (" borough council", " county council", " city council", " council", "london borough of "):
-            name = name.replace(suffix, "")
-        return name.strip()
-
-    name = bare((predicted or {}).get("name") or "")
-    gold = bare(gold_name)
-    return bool(name) and (gold == name or gold in name or name in gold)
+    """Whether the predicted council is the gold one: both names resolved through the register
+    (any written form of a council is that council), else compared without council-type words."""
+    name = (predicted or {}).get("name") or ""
+    if not name:
+        return False
+    register = Register.default()
+    gold, said = register.match(gold_name), register.match(name)
+    if gold is not None and said is not None:
+        return gold.name == said.name
+    return core(gold_name) == core(name)
 
 
 def evaluate(predictions: list[dict[str, Any]], gold: dict[str, dict[str, Any]]) -> Evaluation:

@@ -1,8 +1,8 @@
 """Judgement rules for Ofsted inspection reports (SIF 2014-18, ILACS 2018-, 2013 looked-after-children).
 
 Each rule is a small named function over one kind of evidence a report family prints, yielding
-``Candidate``s like the rules in ``judgements.py`` (where they are registered for doc_type
-``inspection_report``):
+``Candidate``s like the rules of ``document_rules.py`` (``rules.py`` runs them on documents of
+type ``inspection_report``):
 
 - ``judgement_grade_table``: the ILACS page-1 table ("Judgement Grade", then rows "label grade"
   whose labels and grades wrap over lines; the April 2026 format has no overall row).
@@ -27,26 +27,21 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .records import Section
+from ..records import Section
+from .grades import APOS, QUOTE, Candidate, area_patterns, grade_pattern, grade_regex, graded, lookup_grade
 
 HEAD_CHARS = 6000  # page 1 of a report, where its judgement table or list is printed
 MAX_LABEL_WORDS = 16
-APOS = "['’]"
 NUMBER_PREFIX_RE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)\.?\s+")
 # After a headline grade: end of sentence, line, or a new sentence (capital) on the same line.
 HEADLINE_END = r"(?=\s*(?:[.:;]|$|(?-i:[A-Z0-9])|because\b))"
-
-
-@lru_cache(maxsize=1)
-def _grade_re() -> re.Pattern[str]:
-    return re.compile(judgements.grade_regex(), re.IGNORECASE)
 
 
 def row_area(label: str) -> tuple[str | None, int]:
     """The area a row label names and where that name ends: the name ending last wins
     (a block header such as "Services for looked after children" comes before the row's name)."""
     best, best_end = None, -1
-    for area, pattern in judgements.area_patterns():  # longest phrase first
+    for area, pattern in area_patterns():  # longest phrase first
         for match in pattern.finditer(label):
             if match.end() > best_end:
                 best, best_end = area, match.end()
@@ -74,9 +69,8 @@ def _names_area_at_end(label: str) -> str | None:
 
 def _candidate(area: str, match: re.Match[str], offset: int, start: int, evidence: str = "table"):
     label = match.group(0)
-    score, family = judgements.lookup_grade(label)
-    return judgements.Candidate(area, " ".join(label.split()), score, family, evidence, start,
-                                offset + match.end())
+    score, family = lookup_grade(label)
+    return Candidate(area, " ".join(label.split()), score, family, evidence, start, offset + match.end())
 
 
 def _table_rows(text: str, start: int, end: int, *, numbered: bool,
@@ -88,7 +82,7 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
     """
     block = text[start:end]
     position = 0
-    for grade in _grade_re().finditer(block):
+    for grade in grade_pattern().finditer(block):
         if grade.start() < position:
             continue
         label = block[position:grade.start()]
@@ -113,7 +107,7 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
 JUDGEMENT_TABLE_CUE_RE = re.compile(r"\bJudgement\s+Grade\b")
 
 
-def judgement_grade_table(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+def judgement_grade_table(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """ILACS page-1 table: "Judgement Grade" then rows "The impact of leaders ... Good"."""
     head = text[:HEAD_CHARS]
     cue = JUDGEMENT_TABLE_CUE_RE.search(head)
@@ -128,20 +122,18 @@ def judgement_grade_table(text: str, sections: list[Section]) -> Iterator[judgem
 def _ilacs_heading_re() -> re.Pattern[str]:
     label = (r"The\s+(?:experiences\s+and\s+progress\s+of\s+[^.:;\n]{3,90}?"
              r"|impact\s+of\s+leaders\s+on\s+social\s+work\s+practice[^.:;\n]{0,40}?)")
-    return re.compile(rf"(?:^|(?<=[\s)]))(?P<label>{label})\s*:\s*(?P<grade>{judgements.grade_regex()})\b",
+    return re.compile(rf"(?:^|(?<=[\s)]))(?P<label>{label})\s*:\s*(?P<grade>{grade_regex()})\b",
                       re.IGNORECASE | re.MULTILINE)
 
 
-def ilacs_heading_judgements(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+def ilacs_heading_judgements(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """ILACS section headings that carry their grade: "The experiences and progress of children
     who need help and protection: good"."""
     for match in _ilacs_heading_re().finditer(text):
         area = _names_area_at_end(match.group("label"))
         if area is None:
             continue
-        label = match.group("grade")
-        score, family = judgements.lookup_grade(label)
-        yield judgements.Candidate(area, label, score, family, "prose", match.start(), match.end())
+        yield graded(area, match.group("grade"), "prose", match.start(), match.end())
 
 
 # --- SIF -----------------------------------------------------------------------------------------
@@ -152,7 +144,7 @@ COUNCIL_NAME = r"(?:the\s+)?(?-i:[A-Z][\w’'-]*)(?:\s+(?:(?-i:[A-Z][\w’'-]*)|
 
 @lru_cache(maxsize=1)
 def _sif_overall_res() -> list[re.Pattern[str]]:
-    grade = rf"{judgements.QUOTE}(?P<grade>{judgements.grade_regex()}){judgements.QUOTE}"
+    grade = rf"{QUOTE}(?P<grade>{grade_regex()}){QUOTE}"
     return [
         re.compile(rf"\bChildren{APOS}s\s+services\s+in\s+{COUNCIL_NAME}\s+(?:are\s+|is\s+)?{grade}{HEADLINE_END}",
                    re.IGNORECASE | re.MULTILINE),
@@ -161,23 +153,21 @@ def _sif_overall_res() -> list[re.Pattern[str]]:
     ]
 
 
-def sif_overall_headline(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+def sif_overall_headline(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """SIF page-1 headline: "Children's services in X are good", "The overall judgement is inadequate"."""
     head = text[:HEAD_CHARS]
     found = [m for pattern in _sif_overall_res() if (m := pattern.search(head))]
     if not found:
         return
     match = min(found, key=lambda m: m.start())  # the first headline on page 1 is the report's own
-    label = match.group("grade")
-    score, family = judgements.lookup_grade(label)
-    yield judgements.Candidate("overall", label, score, family, "prose", match.start(), match.end())
+    yield graded("overall", match.group("grade"), "prose", match.start(), match.end())
 
 
 SIF_LIST_START_RE = re.compile(r"(?:^|(?<=\s))1\.?\s+Children\s+who\s+need\s+help\s+and\s+protection\b",
                                re.IGNORECASE | re.MULTILINE)
 
 
-def sif_numbered_judgements(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+def sif_numbered_judgements(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """SIF page-1 list: "1. Children who need help and protection Good", "2.1 Adoption performance ..."."""
     head = text[:HEAD_CHARS]
     start = SIF_LIST_START_RE.search(head)
@@ -194,18 +184,16 @@ def _lscb_re() -> re.Pattern[str]:
     board = (r"(?:(?:(?:(?-i:[A-Z][\w’'-]*)|local)\s+){0,4}Safeguarding\s+Children\s+Board|LSCB)"
              r"(?:\s*\((?-i:[A-Z]{3,6})\))?")
     subject = rf"The\s+(?:(?:judgement\s+for\s+the\s+)?effectiveness\s+of\s+the\s+{board}\s+is|{board}\s+(?:is\s+)?)"
-    grade = rf"{judgements.QUOTE}(?P<grade>{judgements.grade_regex()}){judgements.QUOTE}"
+    grade = rf"{QUOTE}(?P<grade>{grade_regex()}){QUOTE}"
     return re.compile(rf"(?:^|(?<=[\s.]))(?-i:{subject[:3]}){subject[3:]}\s*{grade}{HEADLINE_END}",
                       re.IGNORECASE | re.MULTILINE)
 
 
-def lscb_headline(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+def lscb_headline(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """The LSCB judgement as a headline: "The Local Safeguarding Children Board requires improvement",
     "The judgement for the effectiveness of the LSCB is good" (not "... is good at ...")."""
     for match in _lscb_re().finditer(text):
-        label = match.group("grade")
-        score, family = judgements.lookup_grade(label)
-        yield judgements.Candidate("lscb", label, score, family, "prose", match.start(), match.end())
+        yield graded("lscb", match.group("grade"), "prose", match.start(), match.end())
 
 
 # --- 2013 looked-after-children inspections ------------------------------------------------------
@@ -214,7 +202,7 @@ MAIN_FINDINGS_CUE_RE = re.compile(r"\bRecord\s+of\s+main\s+findings\b\s*")
 LAC_AREAS = frozenset({"overall", "leadership"})  # outcomes, provision and capacity are not recorded
 
 
-def lac_main_findings(text: str, sections: list[Section]) -> Iterator[judgements.Candidate]:
+def lac_main_findings(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """2013 looked-after-children table "Record of main findings ... Overall effectiveness Inadequate
     ... Leadership and management Inadequate" (the table, not the contents line naming it)."""
     for cue in MAIN_FINDINGS_CUE_RE.finditer(text):
@@ -222,16 +210,3 @@ def lac_main_findings(text: str, sections: list[Section]) -> Iterator[judgements
                                                   numbered=False, skip_unknown=True):
             if area in LAC_AREAS:
                 yield _candidate(area, grade, cue.end(), row_start)
-
-
-REPORT_RULES_V1 = {
-    # rule name: function (registered in judgements.JUDGEMENT_RULES_V1 for doc_type inspection_report)
-    "judgement_grade_table": judgement_grade_table,
-    "ilacs_heading_judgements": ilacs_heading_judgements,
-    "sif_overall_headline": sif_overall_headline,
-    "sif_numbered_judgements": sif_numbered_judgements,
-    "lscb_headline": lscb_headline,
-    "lac_main_findings": lac_main_findings,
-}
-
-from . import judgements  # noqa: E402  (imported last: judgements.py registers the rules above)

@@ -1,0 +1,59 @@
+"""Graded judgements: which area, which grade, on which scale, for which year and council.
+
+- ``grades``: the primitives every rule shares (grade and area phrases, lines, sentences);
+- ``document_rules`` and ``report_rules``: the rules, small named functions over one kind of
+  evidence each (table rows, headings, headline statements, restatements);
+- ``rules``: the one table of the rules that run and the document types each runs on;
+- this module: ``find_judgements``, which runs the table and settles each grade's scale, year
+  and framework from Ofsted's vocabulary (``models.vocabulary``).
+"""
+from __future__ import annotations
+
+from models.vocabulary import AREAS_BY_FRAMEWORK, framework_for_year
+
+from ..records import Judgement, LocalAuthorityMatch, Section
+from .grades import Candidate, area_in, area_patterns, grade_regex, iter_lines, iter_sentences, lookup_grade
+from .rules import JUDGEMENT_RULES_V1
+
+__all__ = ["JUDGEMENT_RULES_V1", "Candidate", "area_in", "area_patterns", "find_judgements", "framework_for_year",
+           "grade_regex", "iter_lines", "iter_sentences", "lookup_grade", "settle_scale"]
+
+
+def settle_scale(family: str, score: int, framework: str | None) -> tuple[str, int | None]:
+    """(scale, grade) for a grade as written under a framework."""
+    if family == "rating":
+        return "rating_1to4", score
+    if family == "number":
+        return ("rating_1to4" if framework == "annual_rating" else "apa_1to4"), score
+    if framework == "apa":
+        return "apa_1to4", score
+    return "ofsted_4point", None
+
+
+def find_judgements(text: str, sections: list[Section], *, doc_type: str, framework: str | None,
+                    year: int | None, council: LocalAuthorityMatch | None) -> list[Judgement]:
+    """Every judgement the document states, each once."""
+    judgements: list[Judgement] = []
+    seen: set[tuple[str, int, int | None]] = set()
+    for function, doc_types in JUDGEMENT_RULES_V1.values():
+        if doc_type not in doc_types:
+            continue
+        for candidate in function(text, sections):
+            own_year = candidate.year if candidate.year is not None else year
+            own_framework = framework if candidate.year in (None, year) else framework_for_year(own_year)
+            allowed = AREAS_BY_FRAMEWORK.get(own_framework or "")
+            if allowed is not None and candidate.area not in allowed:
+                continue
+            key = (candidate.area, candidate.score, own_year)
+            if key in seen:
+                continue
+            seen.add(key)
+            scale, grade = settle_scale(candidate.family, candidate.score, own_framework)
+            judgements.append(Judgement(
+                area=candidate.area, label=candidate.label, scale=scale, grade=grade, score=candidate.score,
+                year=own_year, local_authority=council.name if council else None, evidence=candidate.evidence,
+                text=text[candidate.start:candidate.end], start=candidate.start, end=candidate.end,
+                la_gss_code=council.gss_code if council else None, framework=own_framework,
+            ))
+    judgements.sort(key=lambda j: j.start)
+    return judgements
