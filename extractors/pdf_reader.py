@@ -63,15 +63,19 @@ _LINE_END_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-", "\t": " "})
 _CONTROL_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def read_pdf(path: str | Path, *, ocr: bool = True, limits: Limits | None = None,
+def read_pdf(path: str | Path, *, data: bytes | None = None, ocr: bool = True, limits: Limits | None = None,
              deadline: Deadline | None = None) -> list[RawPage]:
-    """All pages of a PDF (see ``iter_pdf_pages``)."""
-    return list(iter_pdf_pages(path, ocr=ocr, limits=limits, deadline=deadline))
+    """Every page of a PDF, read into a list (page furniture is found across all pages);
+    ``iter_pdf_pages`` yields them one at a time instead."""
+    return list(iter_pdf_pages(path, data=data, ocr=ocr, limits=limits, deadline=deadline))
 
 
-def iter_pdf_pages(path: str | Path, *, ocr: bool = True, limits: Limits | None = None,
+def iter_pdf_pages(path: str | Path, *, data: bytes | None = None, ocr: bool = True, limits: Limits | None = None,
                    deadline: Deadline | None = None) -> Iterator[RawPage]:
     """Yield a PDF's pages one at a time.
+
+    ``data``: the file's bytes when the caller has read them already; the file is then never
+    opened again (``path`` only names it in errors). Without it the file is opened by path.
 
     File-level problems (not a PDF, damaged, encrypted, no pages, more pages than
     ``limits.max_pages``) raise here, before the first page; ``OcrUnavailable``/``OcrFailed``
@@ -79,7 +83,7 @@ def iter_pdf_pages(path: str | Path, *, ocr: bool = True, limits: Limits | None 
     A page with no text but an image is OCR'd (route "ocr"); with ``ocr=False`` it comes back
     empty with route "ocr" and no confidence. A blank page comes back empty with route "text".
     """
-    document, source = _open_pdf(path)
+    document, source = _open_pdf(path, data)
     if len(document) == 0:
         document.close()
         raise EmptyPdf(path, "its page tree is empty")
@@ -92,24 +96,27 @@ def iter_pdf_pages(path: str | Path, *, ocr: bool = True, limits: Limits | None 
     return _iter_pages(Path(path), document, source, ocr, deadline)
 
 
-def _open_pdf(path: str | Path) -> tuple[pdfium.PdfDocument, str | bytes]:
+def _open_pdf(path: str | Path, data: bytes | None = None) -> tuple[pdfium.PdfDocument, str | bytes]:
     """Open with PDFium, via a pypdf copy for files PDFium refuses: (document, what it opened).
 
     Raises a DocumentError subclass saying what is wrong with the file.
     """
-    head = _read_head(path)
+    head = _read_head(path) if data is None else data[:HEAD_BYTES]
+    if not head:
+        raise EmptyDocument(path, "0 bytes")
     if _is_html(head):
         raise NotAPdf(path, "it is an HTML page, probably a failed download")
+    source = str(path) if data is None else data
     try:
-        return pdfium.PdfDocument(str(path)), str(path)
+        return pdfium.PdfDocument(source), source
     except pdfium.PdfiumError as err:
         pdfium_error = err
     if pdfium_error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-        copy = _decrypted_copy(path)
+        copy = _decrypted_copy(path, source)
         return pdfium.PdfDocument(copy), copy
     has_header = b"%PDF-" in head
     try:
-        copy = _pypdf_copy(path)
+        copy = _pypdf_copy(source)
     except _PypdfCannotRead as err:
         if not has_header:
             raise NotAPdf(path, _describe_non_pdf(head)) from None
@@ -132,10 +139,7 @@ def normalise_text(text: str) -> str:
 
 def _read_head(path: str | Path) -> bytes:
     with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
-    if not head:
-        raise EmptyDocument(path, "0 bytes")
-    return head
+        return handle.read(HEAD_BYTES)
 
 
 def _is_html(head: bytes) -> bool:
@@ -156,10 +160,10 @@ def _pdfium_reason(err: pdfium.PdfiumError) -> str:
     return match.group(1) if match else str(err)
 
 
-def _decrypted_copy(path: str | Path) -> bytes:
+def _decrypted_copy(path: str | Path, source: str | bytes) -> bytes:
     """PDFium wants a password: go on only if pypdf can decrypt it with an empty one."""
     try:
-        copy = _pypdf_copy(path)
+        copy = _pypdf_copy(source)
     except _PypdfCannotRead as err:
         detail = "the empty password does not open it"
         if str(err) != _NEEDS_PASSWORD:
@@ -177,15 +181,16 @@ class _PypdfCannotRead(Exception):
 _NEEDS_PASSWORD = "a password is needed"
 
 
-def _pypdf_copy(path: str | Path) -> bytes:
-    """A clean copy of the file written by pypdf, decrypted with the empty password if needed.
+def _pypdf_copy(source: str | bytes) -> bytes:
+    """A clean copy of the file (a path, or its bytes) written by pypdf, decrypted with the empty
+    password if needed.
 
     Returns b"" for a readable PDF with no pages; raises _PypdfCannotRead otherwise.
     """
     from pypdf import PdfReader, PdfWriter  # only needed for the rare files PDFium refuses
 
     try:
-        reader = PdfReader(str(path), strict=False)
+        reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise _PypdfCannotRead(_NEEDS_PASSWORD)
         if len(reader.pages) == 0:

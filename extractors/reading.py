@@ -108,7 +108,7 @@ def read_pages(path: Path, data: bytes, *, ocr: bool = True, limits: Limits | No
         from .furniture import strip_page_furniture  # PDF code loads only when a PDF is met
         from .pdf_reader import read_pdf
 
-        pages = read_pdf(path, ocr=ocr, limits=limits, deadline=deadline)
+        pages = read_pdf(path, data=data, ocr=ocr, limits=limits, deadline=deadline)
         kept, furniture = strip_page_furniture([page.text.split("\n") for page in pages])
         for page, lines in zip(pages, kept):
             page.text = "\n".join(lines)

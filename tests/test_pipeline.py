@@ -52,3 +52,38 @@ def test_a_document_that_is_not_an_inspection_document(extractor, tmp_path):
     path.write_text("Scones\n\nRub the butter into the flour until good crumbs form. Bake until outstanding.", encoding="utf-8")
     result = extractor.extract(path)
     assert (result.error, result.doc_type, result.framework, result.judgements) == (None, "other", None, [])
+
+
+def test_a_document_is_read_from_disk_once(extractor, tmp_path, monkeypatch):
+    """The extractor reads a file's bytes once and hands them on: neither the PDF reader nor
+    pypdf nor the hash opens the file again by its path."""
+    import builtins
+
+    import pypdfium2
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(build_text_pdf(sif_report_pages()))
+    opened = []
+    real_open, real_path_open, real_document = builtins.open, type(path).open, pypdfium2.PdfDocument
+
+    def counting_open(file, *args, **kwargs):
+        if str(file) == str(path):
+            opened.append("open")
+        return real_open(file, *args, **kwargs)
+
+    def counting_path_open(self, *args, **kwargs):
+        if str(self) == str(path):
+            opened.append("Path.open")
+        return real_path_open(self, *args, **kwargs)
+
+    def counting_document(source, *args, **kwargs):
+        if isinstance(source, (str, type(path))) and str(source) == str(path):
+            opened.append("PdfDocument")
+        return real_document(source, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(type(path), "open", counting_path_open)
+    monkeypatch.setattr(pypdfium2, "PdfDocument", counting_document)
+    result = extractor.extract(path)
+    assert result.error is None and result.judgements
+    assert opened == ["Path.open"]
