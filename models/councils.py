@@ -3,7 +3,7 @@
 ``ofsted report`` wants exactly one council; ``ofsted search`` also takes the start of a name
 ("stock", "north") and then means every council it starts. Both read the ``local_authorities``
 table, so the names are those of the register the database was loaded with, compared as the
-register compares them (``models.register.normalize``).
+register compares them (``models.register.normalise``).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Sequence
 import duckdb
 from rapidfuzz import fuzz, process
 
-from models.register import normalize
+from models.register import normalise
 
 from models.errors import OfstedError
 
@@ -35,7 +35,7 @@ class UnknownCouncil(OfstedError, LookupError):
 
 def _key(name: str) -> str:
     """A name as the register compares names ("Telford & Wrekin" is "telford and wrekin")."""
-    return normalize(name)
+    return normalise(name)
 
 
 def council_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

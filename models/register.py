@@ -146,7 +146,7 @@ _SENTENCE_START_AMBIGUOUS = {"Reading", "Bury"}
 _NO_UPPER_VARIANT = {"Reading", "Bury", "Kingston", "Richmond", "Stoke", "Poole"}
 
 
-def normalize(text: str) -> str:
+def normalise(text: str) -> str:
     """Case-fold and unify punctuation so written variants compare equal."""
     text = text.replace("’", "'").replace("&", " and ").casefold()
     text = re.sub(r"[‐‑–—-]", " ", text)
@@ -156,7 +156,7 @@ def normalize(text: str) -> str:
 
 def core(text: str) -> str:
     """Normalised name with council-type words ("Borough Council", "City of"...) stripped."""
-    key = " " + normalize(text) + " "
+    key = " " + normalise(text) + " "
     changed = True
     while changed:
         changed = False
@@ -230,7 +230,7 @@ class Register:
         ambiguous_cores: set[str] = set()
         for row in rows:
             for form in row.forms():
-                self._exact.setdefault(normalize(form), row.name)
+                self._exact.setdefault(normalise(form), row.name)
                 key = core(form)
                 if key in _GENERIC_CORES:
                     continue
@@ -312,7 +312,7 @@ class Register:
 
     def _resolve_name(self, text: str) -> tuple[str, float] | None:
         """Name of the council ``text`` denotes, and the score (100 = exact)."""
-        key = normalize(text)
+        key = normalise(text)
         if not key:
             return None
         if key in self._exact:
@@ -322,7 +322,7 @@ class Register:
             return self._core[key_core], 100.0
         for trust_re in (_TRUST_PREFIX_RE, _TRUST_SUFFIX_RE):
             trust = trust_re.match(text.strip())
-            if trust and normalize(trust.group("la")) != key:
+            if trust and normalise(trust.group("la")) != key:
                 found = self._resolve_name(trust.group("la"))
                 if found:
                     return found
@@ -353,7 +353,7 @@ class Register:
                 if "," in form and form.endswith(" of"):
                     continue  # ONS inverted forms ("Bristol, City of") are not written in prose
                 for variant in _variants(form):
-                    form_to_name.setdefault(normalize(variant), row.name)
+                    form_to_name.setdefault(normalise(variant), row.name)
                     forms.add(variant)
         # Case-sensitive on purpose: "Hull", "Stockton", "Reading" are names only when capitalised.
         # The left word boundary is checked in code: a leading look-behind would make re try
@@ -371,7 +371,7 @@ class Register:
             surface = m.group(0)
             if surface in _SENTENCE_START_AMBIGUOUS and _at_sentence_start(text, m.start()):
                 continue
-            name = self._form_to_name.get(normalize(surface))
+            name = self._form_to_name.get(normalise(surface))
             if name is None:
                 continue
             if name not in cache:

@@ -1,7 +1,9 @@
 """The DuckDB schema: one table definition drives the DDL, the Arrow schemas and the insert lists.
 
-Contract columns (CONTRACT.md section 3) come first in each table, in contract order; extra
-columns follow. Bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` when a table changes.
+The contract columns come first in each table, in the order analysts and downstream readers
+rely on (the columns of ``documents``, ``judgements``, ``sections``, ``entities``, ``people`` and
+``local_authorities`` listed under "The database" in the README, checked by tests/test_store.py);
+extra columns follow. Bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` when a table changes.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.register import Register, core, normalize
+from models.register import Register, core, normalise
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +136,7 @@ def test_find_in_text_longest_wins_and_resolves_the_year(register):
 
 
 def test_normalize_and_core():
-    assert normalize("Bath & North East Somerset") == "bath and north east somerset"
+    assert normalise("Bath & North East Somerset") == "bath and north east somerset"
     assert core("City of Bradford Metropolitan District Council") == "bradford"
     assert core("London Borough of Barnet") == "barnet"
     assert core("Leeds City") == "leeds"
