@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.register import Register, core
+from models.vocabulary import NUMBERED_SCALES
 
 from .jsonlines import NotAnObjectLine, json_objects
 from .judgements.grades import lookup_grade
@@ -58,7 +59,7 @@ def _gold_score(item: Any) -> int | None:
     if isinstance(item, dict):
         if item.get("score") is not None:
             return item["score"]
-        if item.get("grade") is not None and item.get("scale") in ("apa_1to4", "rating_1to4"):
+        if item.get("grade") is not None and item.get("scale") in NUMBERED_SCALES:
             return item["grade"]
         item = item.get("label")
     found = lookup_grade(str(item)) if item is not None else None

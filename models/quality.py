@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pyarrow as pa
 
 from .schema import arrow_schema
-from .vocabulary import JUDGED_DOC_TYPES
+from .vocabulary import JUDGED_DOC_TYPES, NUMBERED_SCALES, WORDS_ONLY_SCALE
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +70,8 @@ class QualityReport:
         return [(c.check_name, c.scope, c.value, c.status, c.detail) for c in self.checks]
 
 
-def _scalar(con, sql: str) -> float:
-    return float(con.execute(sql).fetchone()[0] or 0)
+def _scalar(con, sql: str, params: list | None = None) -> float:
+    return float(con.execute(sql, params or []).fetchone()[0] or 0)
 
 
 def measure(con, thresholds: dict[str, Threshold] = THRESHOLDS_V1) -> list[QualityCheck]:
@@ -89,8 +89,9 @@ def measure(con, thresholds: dict[str, Threshold] = THRESHOLDS_V1) -> list[Quali
     bad = _scalar(con, """
         SELECT count(*) FROM judgements
         WHERE score IS NULL OR score NOT BETWEEN 1 AND 4
-           OR (scale = 'ofsted_4point' AND grade IS NOT NULL)
-           OR (scale IN ('apa_1to4', 'rating_1to4') AND (grade IS NULL OR grade <> score))""")
+           OR (scale = ? AND grade IS NOT NULL)
+           OR (list_contains(?, scale) AND (grade IS NULL OR grade <> score))""",
+                  [WORDS_ONLY_SCALE, list(NUMBERED_SCALES)])
     checks.append(QualityCheck("scores_out_of_range", "all", bad, thresholds["scores_out_of_range"],
                                f"{bad:.0f} judgements"))
     duplicates = _scalar(con, """

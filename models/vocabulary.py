@@ -133,6 +133,9 @@ OUTCOME_COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # -- scales and grade words ------------------------------------------------------------------
 
 SCALES: tuple[str, ...] = ("apa_1to4", "rating_1to4", "ofsted_4point")
+# Scales whose grades are numbers (the grade is the score); Ofsted's 4-point scale is words only.
+NUMBERED_SCALES: tuple[str, ...] = ("apa_1to4", "rating_1to4")
+WORDS_ONLY_SCALE = "ofsted_4point"
 # How a grade phrase is written: in words ("good"), as a rating ("performs well") or a number.
 GRADE_FAMILIES: tuple[str, ...] = ("word", "rating", "number")
 
