@@ -276,7 +276,7 @@ def _summary_or_exit(state):
 def _export_dir(out_dir: Path | None, db_path: Path) -> Path:
     """The folder to export ``db_path`` into (its default when None), or a clean exit with why not."""
     from models.errors import ExportRefused
-    from models.export import check_export_dir, default_export_dir
+    from outputs.export import check_export_dir, default_export_dir
 
     try:
         return check_export_dir(out_dir or default_export_dir(db_path), db_path)
@@ -345,7 +345,7 @@ def export_command(
 ):
     """Write the analyst views as CSV, as Parquet partitioned by framework and year, and as Excel workbooks."""
     from models.errors import ExportRefused
-    from models.export import export_views
+    from outputs.export import export_views
 
     settings = get_settings()
     target = _export_dir(out_dir or settings.export_dir, db or settings.db_path)
@@ -367,7 +367,7 @@ def report(
                                                show_default=_default("db_path"))] = None,
 ):
     """Write a self-contained HTML report: timelines, latest inspection, grades and coverage."""
-    from models.report import UnknownCouncil, build_report
+    from outputs.report import UnknownCouncil, build_report
 
     with _open_read_only(db) as store:
         try:

@@ -29,7 +29,7 @@ from extractors.pipeline import ExtractorPool, shared_extractor
 from extractors.reading import digest_file
 from extractors.records import DocumentResult
 from models.errors import ExportRefused, database_problem
-from models.export import check_export_dir, export_views
+from outputs.export import check_export_dir, export_views
 from models.search import refresh_search_index
 from models.store import Plan, Store, WriteSummary
 from models.summary import COMPLETED_WITH_FAILURES, IngestSummary

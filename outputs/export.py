@@ -27,8 +27,8 @@ from pathlib import Path
 import duckdb
 import xlsxwriter
 
-from .errors import ExportRefused
-from .store import snapshot_origin
+from models.errors import ExportRefused
+from models.store import snapshot_origin
 
 # view -> Parquet partition columns (a view without a year is one file per framework)
 EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from models.export import export_views
+from outputs.export import export_views
 from models.search import SearchUnavailable, highlight, refresh_search_index, search
 from models.store import Store
 
@@ -188,7 +188,7 @@ def test_search_limit_out_of_range_is_a_usage_error(sample_db, limit, complaint)
 
 
 def test_search_help_lists_the_frameworks_and_the_limit_the_library_accepts():
-    from models.report import FRAMEWORKS
+    from models.vocabulary import FRAMEWORKS
     from models.search import MAX_HITS
 
     help_text = " ".join(runner.invoke(app, ["search", "--help"]).output.replace("│", " ").split())

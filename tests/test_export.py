@@ -13,12 +13,12 @@ import pyarrow.dataset as ds
 import pytest
 from typer.testing import CliRunner
 
-import models.export
+import outputs.export
 from extractors.records import DocumentResult, Judgement, LocalAuthorityMatch, PageSpan, Section
 from flows.cli import app
 from models.errors import ExportRefused
-from models.export import EXPORT_MARKER, default_export_dir, export_views
 from models.store import Store
+from outputs.export import EXPORT_MARKER, default_export_dir, export_views
 
 runner = CliRunner()
 DOC_ID = hashlib.sha256(b"a report with awkward sections").hexdigest()
@@ -208,7 +208,7 @@ def test_an_export_that_fails_keeps_the_previous_one_and_leaves_nothing_beside_i
     out = tmp_path / "out"
     export(report_db, out)
     before = tree(tmp_path)
-    monkeypatch.setitem(models.export.EXPORTED_VIEWS, "no_such_view", ("framework",))
+    monkeypatch.setitem(outputs.export.EXPORTED_VIEWS, "no_such_view", ("framework",))
     with pytest.raises(duckdb.CatalogException):
         export(report_db, out)
     assert tree(tmp_path) == before
@@ -341,7 +341,7 @@ def test_text_longer_than_an_excel_cell_is_cut_visibly_in_xlsx(exported):
 
 
 def test_a_view_longer_than_a_sheet_continues_on_further_sheets(report_db, tmp_path, monkeypatch):
-    monkeypatch.setattr(models.export, "EXCEL_MAX_ROWS", 5)  # a header and four rows
+    monkeypatch.setattr(outputs.export, "EXCEL_MAX_ROWS", 5)  # a header and four rows
     by_view = {item.view: item for item in export(report_db, tmp_path / "out")}
     assert by_view["section_text"].rows == len(HEADINGS) + 1 == 10
     assert by_view["section_text"].sheets == 3

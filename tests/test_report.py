@@ -10,8 +10,10 @@ import duckdb
 import pytest
 
 from extractors.records import DocumentResult, Judgement, LocalAuthorityMatch
-from models.report import UnknownCouncil, build_report, grade_words, resolve_council
+from models.councils import resolve_council
 from models.store import Store
+from models.vocabulary import grade_words
+from outputs.report import UnknownCouncil, build_report
 
 STOCKTON = LocalAuthorityMatch("Stockton-on-Tees", "E06000004", "808", 100.0)
 GENERATED = datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from models.report import build_report
+from outputs.report import build_report
 from tests.test_report import make_small_db
 
 CHROMIUM = Path("/usr/bin/chromium")
