@@ -33,26 +33,33 @@ class UnknownCouncil(OfstedError, LookupError):
         )
 
 
-def _key(name: str) -> str:
-    """A name as the register compares names ("Telford & Wrekin" is "telford and wrekin")."""
-    return normalise(name)
+def _written(name: str) -> str:
+    """A name as written, for suggesting close names: spaces collapsed, lower case."""
+    return " ".join(name.split()).lower()
 
 
 def council_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Every name and alias of the register (lower case) -> the council's register name."""
+    """Every name and alias of the register, as the register compares names ("Telford & Wrekin"
+    is "telford and wrekin") -> the council's register name."""
+    return {normalise(alias): name for alias, name in _written_names(con).items()}
+
+
+def _written_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every name and alias of the register (lower case, as written) -> the council's register name."""
     names: dict[str, str] = {}
     rows = con.execute("""SELECT name, official_name, aliases FROM local_authorities
                           ORDER BY valid_to IS NULL, valid_to""").fetchall()  # current councils win ties
     for name, official_name, aliases in rows:
         for alias in [name, official_name, *(aliases or [])]:
             if alias:
-                names[_key(alias)] = name
+                names[_written(alias)] = name
     return names
 
 
-def _unknown(name: str, names: dict[str, str]) -> UnknownCouncil:
+def _unknown(name: str, con: duckdb.DuckDBPyConnection) -> UnknownCouncil:
     """The error for a name that matches nothing, with up to five close councils."""
-    matches = process.extract(_key(name), list(names), scorer=fuzz.WRatio, limit=12, score_cutoff=60)
+    names = _written_names(con)
+    matches = process.extract(_written(name), list(names), scorer=fuzz.WRatio, limit=12, score_cutoff=60)
     suggestions: list[str] = []
     for alias, _score, _ in matches:
         if names[alias] not in suggestions:
@@ -63,10 +70,10 @@ def _unknown(name: str, names: dict[str, str]) -> UnknownCouncil:
 def resolve_council(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The register name of a council given by name or alias; raises UnknownCouncil."""
     names = council_names(con)
-    key = _key(name)
+    key = normalise(name)
     if key in names:
         return names[key]
-    raise _unknown(name, names)
+    raise _unknown(name, con)
 
 
 def resolve_councils(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -76,7 +83,7 @@ def resolve_councils(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     otherwise every council with a name or alias starting with the text, in alphabetical order.
     """
     names = council_names(con)
-    key = _key(name)
+    key = normalise(name)
     if not key:
         raise UnknownCouncil(name, [])
     if key in names:
@@ -84,7 +91,7 @@ def resolve_councils(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
     starting = sorted({council for alias, council in names.items() if alias.startswith(key)})
     if starting:
         return starting
-    raise _unknown(name, names)
+    raise _unknown(name, con)
 
 
 def council_gss_codes(con: duckdb.DuckDBPyConnection, councils: Sequence[str]) -> list[str]:

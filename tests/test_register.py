@@ -150,3 +150,18 @@ def test_register_from_csv_text():
     reg = Register.from_csv_text(csv_text)
     assert reg.match("Testshire County Council").gss_code == "E10999999"
     assert [m.name for _, _, m in reg.find_in_text("We visited Tests today")] == ["Testshire"]
+
+
+@pytest.mark.parametrize("written, council", [
+    ("Telford & Wrekin", "Telford and Wrekin"),
+    ("stockton on tees", "Stockton-on-Tees"),
+    ("  Stockton-on-Tees   Borough Council ", "Stockton-on-Tees"),
+])
+def test_a_council_named_on_the_command_line_is_compared_as_the_register_compares_names(written, council):
+    from models.councils import resolve_council, resolve_councils
+    from models.store import Store
+
+    with Store(":memory:") as store:
+        store.load_register()
+        assert resolve_council(store.con, written) == council
+        assert resolve_councils(store.con, written) == [council]
