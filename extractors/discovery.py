@@ -16,10 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.errors import OfstedError
+
 from .reading import SUPPORTED_SUFFIXES
 
 
-class InputNotFound(Exception):
+class InputNotFound(OfstedError):
     """A path given to a run does not exist or cannot be opened at all."""
 
     def __init__(self, path: str | Path, reason: str):

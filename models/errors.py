@@ -1,4 +1,5 @@
-"""Errors raised when opening or writing the DuckDB database; each says what to do.
+"""The project's errors: ``OfstedError`` and those raised when opening or writing the DuckDB
+database; each says what to do.
 
 Every message is one line: the command line prints it as it is. ``exit_code`` is the command
 line's exit status for the error (docs/operations.md lists them).
@@ -10,11 +11,21 @@ import re
 # DuckDB 1.4: 'Could not set lock on file "X": Conflicting lock is held in <exe> (PID 123).'
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.+?) \(PID (?P<pid>\d+)\)")
 
+EXIT_USAGE = 2
 EXIT_DATABASE_LOCKED = 3
 EXIT_DATABASE_UNUSABLE = 4
+EXIT_NO_DOCUMENTS = 5
 
 
-class StoreError(Exception):
+class OfstedError(Exception):
+    """An error of this project that its user can act on: bad input, a database that cannot be
+    used, no documents to read. Its message is one line saying what to do; ``exit_code`` is the
+    command line's exit status for it (a usage error unless the subclass says otherwise)."""
+
+    exit_code = EXIT_USAGE
+
+
+class StoreError(OfstedError):
     """Base class for database errors of this project."""
 
     exit_code = EXIT_DATABASE_UNUSABLE
@@ -43,7 +54,7 @@ class DatabaseLocked(StoreError):
 class DatabaseNotFound(StoreError, FileNotFoundError):
     """A read-only open named a database file that does not exist."""
 
-    exit_code = 2  # a wrong --db is a usage error
+    exit_code = EXIT_USAGE  # a wrong --db is a usage error
 
     def __init__(self, path: str):
         self.path = path
@@ -125,5 +136,5 @@ def from_duckdb(path: str, exc: Exception, read_only: bool = False) -> StoreErro
     return None
 
 
-class ExportRefused(Exception):
+class ExportRefused(OfstedError):
     """An export would replace a folder that is not an export of this database, so it writes nothing."""

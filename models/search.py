@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from models.councils import council_gss_codes, resolve_councils
+from models.errors import OfstedError
 from models.vocabulary import FRAMEWORKS
 from models.vocabulary import framework_key as stored_framework
 
@@ -24,11 +25,11 @@ MAX_HITS = 1000  # a page of hits a person reads; DuckDB's LIMIT would overflow 
 STOPWORDS = frozenset("a an and are as at be by for from in is it of on or that the to was were with".split())
 
 
-class SearchUnavailable(RuntimeError):
+class SearchUnavailable(OfstedError, RuntimeError):
     """The database has no search index yet, or the fts extension cannot be loaded."""
 
 
-class InvalidSearch(ValueError):
+class InvalidSearch(OfstedError, ValueError):
     """A search argument the index cannot answer; the message says what to pass instead."""
 
 
