@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/processed/ofsted.duckdb
 
-# Prefect keeps its state in the project, not in ~/.prefect, and stays quiet and offline.
+# Prefect keeps its state in the project, not in ~/.prefect, and stays quiet and offline. The
+# project's Prefect defaults live in flows/prefect_env.py (PREFECT_DEFAULTS), which `ofsted`, the
+# flows and the tests apply themselves; the `prefect` commands below import nothing of the
+# project, so make exports the same values for them (tests/test_deployment.py keeps them equal).
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1

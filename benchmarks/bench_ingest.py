@@ -15,12 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
-# Before Prefect is imported: a private home, quiet logs, no telemetry, a generous start-up timeout.
+from flows.prefect_env import apply_prefect_defaults
+
+# Before Prefect is imported: a private home, quiet logs and the project's defaults.
 _HOME = tempfile.mkdtemp(prefix="bench-ingest-prefect-")
 os.environ.setdefault("PREFECT_HOME", _HOME)
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+apply_prefect_defaults(logging_level="WARNING")
 os.environ.setdefault("DASK_DISTRIBUTED__LOGGING__DISTRIBUTED", "error")  # the cluster's chatter
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-# Prefect writes under PREFECT_HOME on import: keep it out of the user's home, quiet and offline.
+from flows.prefect_env import apply_prefect_defaults
+
+# Prefect writes under PREFECT_HOME on import: keep it out of the user's home; quiet and offline.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ofsted-prefect-"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+apply_prefect_defaults(logging_level="WARNING")
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"

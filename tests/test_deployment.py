@@ -25,6 +25,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.prefect_env import PREFECT_DEFAULTS
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 POOL = "ofsted"
@@ -55,9 +57,9 @@ class Stack:
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         self.logs = logs
         self.env = {**os.environ,
+                    **PREFECT_DEFAULTS,  # the prefect commands import nothing of the project
                     "PREFECT_HOME": str(home),
                     "PREFECT_API_URL": self.api_url,
-                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                     "PREFECT_LOGGING_LEVEL": "INFO",
                     "PREFECT_CLI_COLORS": "false",
                     "COLUMNS": "200"}
@@ -270,6 +272,11 @@ def test_a_run_cancelled_from_the_server_stops_and_is_marked_interrupted(stack, 
         assert 0 < stored < 60
         assert con.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS "
                            "(SELECT 1 FROM pages p WHERE p.doc_id = d.doc_id)").fetchone()[0] == 0
+
+
+def test_the_makefile_gives_the_prefect_commands_the_projects_prefect_defaults():
+    exported = dict(re.findall(r"^export (\w+) \?= (.*)$", (ROOT / "Makefile").read_text(), re.MULTILINE))
+    assert {name: exported.get(name) for name in PREFECT_DEFAULTS} == PREFECT_DEFAULTS
 
 
 def test_make_server_on_another_port_serves_a_ui_that_calls_that_port(tmp_path):

@@ -58,9 +58,10 @@ def subprocess_env(tmp_path: Path) -> dict[str, str]:
     """The environment of a child process: quiet, offline, using the harness's API if one runs."""
     from prefect.settings import PREFECT_API_URL
 
+    from flows.prefect_env import PREFECT_DEFAULTS
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("OFSTED_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120", PYTHONUNBUFFERED="1")
+    env.update(PREFECT_DEFAULTS, PREFECT_HOME=str(tmp_path / "prefect-home"), PYTHONUNBUFFERED="1")
     if PREFECT_API_URL.value():  # the session harness: no second temporary server to start
         env["PREFECT_API_URL"] = PREFECT_API_URL.value()
     return env
