@@ -12,7 +12,6 @@ import pytest
 from extractors.records import DocumentResult, Judgement, LocalAuthorityMatch
 from models.councils import resolve_council
 from models.store import Store
-from models.vocabulary import grade_words
 from outputs.report import UnknownCouncil, build_report
 
 STOCKTON = LocalAuthorityMatch("Stockton-on-Tees", "E06000004", "808", 100.0)
@@ -220,16 +219,3 @@ def test_empty_database(tmp_path):
         assert "No judgements in this database" in html_text
         assert "No council has a judgement in this database" in html_text
         parse(html_text)
-
-
-@pytest.mark.parametrize(("score", "scale", "framework", "words"), [
-    (2, "ofsted_4point", "ilacs", "Requires improvement to be good"),
-    (2, "ofsted_4point", "sif", "Requires improvement"),
-    (2, "ofsted_4point", "safeguarding_lac", "Adequate"),
-    (2, "apa_1to4", "apa", "Adequate"),
-    (4, "apa_1to4", "apa", "Outstanding"),
-    (3, "rating_1to4", "annual_rating", "Performs well"),
-    (1, "ofsted_4point", "sif", "Inadequate"),
-])
-def test_grade_words(score, scale, framework, words):
-    assert grade_words(score, scale, framework) == words

@@ -47,6 +47,8 @@ def test_framework_key(name, key):
     (2, "apa_1to4", "apa", "Adequate"),
     (2, "ofsted_4point", "safeguarding_lac", "Adequate"),
     (4, "rating_1to4", "annual_rating", "Performs excellently"),
+    (3, "rating_1to4", "annual_rating", "Performs well"),
+    (4, "apa_1to4", "apa", "Outstanding"),
     (1, None, None, "Inadequate"),
     (None, "ofsted_4point", "sif", None),
 ])
