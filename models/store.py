@@ -7,11 +7,12 @@ with ``read_only=True``.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from datetime import date, datetime, timezone
@@ -41,6 +42,7 @@ from models.schema import (
     arrow_schema,
     ddl,
 )
+from models.summary import RUN_COUNTS
 
 if TYPE_CHECKING:  # records are only read here, by attribute: no runtime dependency
     from extractors.records import DocumentResult
@@ -96,15 +98,22 @@ class Plan:
         return self.new + self.changed
 
     def counts(self) -> dict[str, int]:
-        """Counts named as the runs table's columns, ready for ``finish_run(**counts)``."""
-        return {
-            "n_seen": self.n_seen,
-            "n_new": len(self.new),
-            "n_changed": len(self.changed),
-            "n_unchanged": len(self.unchanged),
-            "n_removed": len(self.removed),
-            "n_duplicates": len(self.duplicates),
-        }
+        """The counts a plan knows, named as the runs table's columns, ready for ``finish_run(**counts)``."""
+        counts = {}
+        for count in RUN_COUNTS:
+            if count.planned:
+                planned = getattr(self, count.planned)
+                counts[count.name] = planned if isinstance(planned, int) else len(planned)
+        return counts
+
+
+def matches(key: str, pattern: str) -> bool:
+    """Whether a document's key (its path under the raw folder) or its name matches a glob."""
+    return fnmatch.fnmatch(key, pattern) or fnmatch.fnmatch(key.rsplit("/", 1)[-1], pattern)
+
+
+def _never(error: str) -> bool:
+    return False
 
 
 @dataclass(slots=True)
@@ -319,10 +328,21 @@ class Store:
         files: Iterable[tuple[str, str]],
         pipeline_version: str,
         root: str | Path | None = None,
+        *,
+        pattern: str | None = None,
+        force: bool = False,
+        repeat_failures: bool = False,
+        retryable: Callable[[str], bool] = _never,
     ) -> Plan:
         """Compare (path, doc_id) pairs seen on disk with what is stored; nothing is written.
 
         ``root`` limits ``removed`` to stored paths under that prefix (paths compared as given).
+        ``pattern``: the files seen are those matching this glob (see ``matches``), so a stored
+        document outside it is not reported removed: it was not looked at. ``force``: unchanged
+        files are planned as changed, to be extracted again. ``repeat_failures``: a new file
+        whose bytes already failed with this pipeline version would fail the same way, so it is
+        planned as failing, with its error, unless ``retryable(error)`` (say, a limit the
+        settings may have raised since); not when forced.
         """
         seen: dict[str, str] = {}
         for path, doc_id in files:
@@ -351,8 +371,9 @@ class Store:
             if doc_id in groups or not _under(path, root):
                 continue
             if path not in seen:
-                plan.removed.append(PlanItem(path, doc_id, "removed", stored_path=path,
-                                             stored_version=version))
+                if pattern is None or matches(path, pattern):
+                    plan.removed.append(PlanItem(path, doc_id, "removed", stored_path=path,
+                                                 stored_version=version))
             elif path in duplicate_paths:
                 # The file now holds a copy of another document, stored under the other path:
                 # its old content is gone, so are its rows.
@@ -360,6 +381,16 @@ class Store:
                                                 stored_version=version))
         for items in (plan.new, plan.changed, plan.unchanged, plan.removed, plan.duplicates, plan.superseded):
             items.sort(key=lambda item: item.path)
+        if force:
+            plan.changed.extend(plan.unchanged)
+            plan.unchanged = []
+        elif repeat_failures and plan.new:
+            known = self.known_failures([item.doc_id for item in plan.new], pipeline_version)
+            for item in plan.new:
+                if item.doc_id in known and not retryable(known[item.doc_id][1]):
+                    item.error = known[item.doc_id][1]
+                    plan.failing.append(item)
+            plan.new = [item for item in plan.new if item.error is None]
         return plan
 
     # -- writing documents -------------------------------------------------------------------
@@ -502,27 +533,19 @@ class Store:
         with contextlib.suppress(duckdb.Error, RuntimeError):
             self.con.rollback()
 
-    def finish_run(
-        self,
-        run_id: int,
-        *,
-        n_seen: int | None = None,
-        n_new: int | None = None,
-        n_failed: int | None = None,
-        n_changed: int | None = None,
-        n_unchanged: int | None = None,
-        n_removed: int | None = None,
-        n_duplicates: int | None = None,
-        n_skipped: int | None = None,
-        status: str = "ok",
-    ) -> None:
-        """Record a run's end, its counts and status (ok | failed | partial | ...)."""
+    def finish_run(self, run_id: int, *, status: str = "ok", **counts: int | None) -> None:
+        """Record a run's end, its status (ok | failed | partial | ...) and its counts.
+
+        ``counts`` are named as ``RUN_COUNTS`` (the runs table's columns); one not given is NULL.
+        """
+        columns = [count.name for count in RUN_COUNTS]
+        unknown = sorted(counts.keys() - set(columns))
+        if unknown:
+            raise TypeError(f"finish_run() got unexpected counts: {', '.join(unknown)}")
         updated = self.con.execute(
-            "UPDATE runs SET finished_at = ?, n_seen = ?, n_new = ?, n_failed = ?, "
-            "n_changed = ?, n_unchanged = ?, n_removed = ?, n_duplicates = ?, n_skipped = ?, status = ? "
-            "WHERE run_id = ?",
-            [_utcnow(), n_seen, n_new, n_failed, n_changed, n_unchanged, n_removed,
-             n_duplicates, n_skipped, status, run_id],
+            "UPDATE runs SET finished_at = ?, " + "".join(f"{column} = ?, " for column in columns)
+            + "status = ? WHERE run_id = ?",
+            [_utcnow(), *(counts.get(column) for column in columns), status, run_id],
         ).fetchone()[0]
         if not updated:
             raise KeyError(f"no run {run_id} in {self.path}: call start_run first")

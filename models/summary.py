@@ -3,18 +3,52 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from extractors.records import DocumentResult
+from typing import TYPE_CHECKING
 
 from .quality import QualityReport
-from .store import Plan, WriteSummary
+
+if TYPE_CHECKING:  # models.store reads RUN_COUNTS from here: no import back at run time
+    from extractors.records import DocumentResult
+
+    from .store import Plan, WriteSummary
 
 # The name of a flow run's Completed state when some documents failed: alerts can match it.
 COMPLETED_WITH_FAILURES = "Completed with failures"
 
 
+@dataclass(frozen=True, slots=True)
+class RunCount:
+    """One count of a run. ``name`` is both its ``IngestSummary`` attribute and its column of the
+    runs table; ``planned`` is the ``Plan`` attribute it starts from (a list, counted), if any."""
+
+    name: str
+    label: str  # its row in the terminal's table
+    heading: str | None = None  # its row in the markdown summary, when not the label
+    planned: str | None = None
+
+    @property
+    def markdown(self) -> str:
+        return self.heading or self.label
+
+
+# The counts of a run, in the order every summary shows them.
+RUN_COUNTS: tuple[RunCount, ...] = (
+    RunCount("n_seen", "documents seen", "seen", planned="n_seen"),
+    RunCount("n_new", "new", planned="new"),
+    RunCount("n_changed", "changed", planned="changed"),
+    RunCount("n_unchanged", "unchanged", planned="unchanged"),
+    RunCount("n_duplicates", "duplicates", planned="duplicates"),
+    RunCount("n_removed", "removed from folder", planned="removed"),
+    RunCount("n_failed", "failed"),
+    RunCount("n_skipped", "skipped (not read)"),
+)
+
+
 @dataclass
 class IngestSummary:
+    """What a run did: its counts (``RUN_COUNTS``; ``n_skipped`` is ``len(skipped)``), what failed,
+    was removed, replaced or skipped, and what the database holds after it."""
+
     run_id: int
     n_seen: int = 0
     n_new: int = 0
@@ -35,11 +69,8 @@ class IngestSummary:
 
     @classmethod
     def from_plan(cls, run_id: int, plan: Plan, skipped: Sequence = ()) -> IngestSummary:
-        counts = plan.counts()
         kept = {item.path: item.stored_path for item in plan.duplicates}
-        return cls(run_id=run_id, n_seen=counts["n_seen"], n_new=counts["n_new"], n_changed=counts["n_changed"],
-                   n_unchanged=counts["n_unchanged"], n_removed=counts["n_removed"],
-                   n_duplicates=counts["n_duplicates"], removed=[item.path for item in plan.removed],
+        return cls(run_id=run_id, **plan.counts(), removed=[item.path for item in plan.removed],
                    superseded=[(item.path, kept.get(item.path, "?")) for item in plan.superseded],
                    skipped=[(s.path, s.reason) for s in skipped])
 
@@ -72,20 +103,18 @@ class IngestSummary:
 
     def run_counts(self) -> dict[str, int]:
         """Counts for the runs table: new and changed count files attempted, failed ones included."""
-        return {"n_seen": self.n_seen, "n_new": self.n_new, "n_changed": self.n_changed,
-                "n_unchanged": self.n_unchanged, "n_removed": self.n_removed,
-                "n_duplicates": self.n_duplicates, "n_failed": self.n_failed, "n_skipped": self.n_skipped}
+        return {count.name: getattr(self, count.name) for count in RUN_COUNTS}
+
+    def count_rows(self) -> list[tuple[RunCount, int]]:
+        """Each count with its value, in the order summaries show them."""
+        return [(count, getattr(self, count.name)) for count in RUN_COUNTS]
 
     def failure_rows(self) -> list[tuple[str, str]]:
         return list(zip(self.failed_paths, self.failures))
 
     def format(self) -> str:
         """A plain table for the terminal."""
-        rows = [("documents seen", self.n_seen), ("new", self.n_new), ("changed", self.n_changed),
-                ("unchanged", self.n_unchanged), ("duplicates", self.n_duplicates),
-                ("removed from folder", self.n_removed), ("failed", self.n_failed),
-                ("skipped (not read)", self.n_skipped)]
-        lines = [f"run {self.run_id}"] + [f"  {name:<22}{value:>6}" for name, value in rows]
+        lines = [f"run {self.run_id}"] + [f"  {count.label:<22}{value:>6}" for count, value in self.count_rows()]
         if self.judgements_per_area:
             lines.append("judgements in the database, per area")
             lines += [f"  {area:<22}{count:>6}" for area, count in self.judgements_per_area.items()]
