@@ -52,6 +52,10 @@ test: setup
 extract: setup
 	$(BIN)/ofsted extract data/raw --jsonl
 
+# Extraction of the sample documents scored against their hand-checked gold.
+score-seeds: setup
+	$(BIN)/ofsted eval data/raw tests/fixtures/gold_seeds
+
 server: setup
 	$(PREFECT) server start --host 127.0.0.1 --port $(PREFECT_PORT)
 
