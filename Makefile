@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DB ?= data/processed/ofsted.duckdb
 
 # Prefect keeps its state in the project, not in ~/.prefect, and stays quiet and offline. The
 # project's Prefect defaults live in flows/prefect_env.py (PREFECT_DEFAULTS), which `ofsted`, the
@@ -43,7 +42,7 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 
 run: setup
 	@mkdir -p "$$PREFECT_HOME"
-	$(BIN)/ofsted ingest data/raw --db $(DB)
+	$(BIN)/ofsted ingest data/raw$(if $(DB), --db $(DB))
 
 test: setup
 	@mkdir -p "$$PREFECT_HOME"

@@ -1,13 +1,14 @@
 """The ``ofsted`` command line: ``extract``, ``ingest``, ``search``, ``export``, ``report`` and ``eval``.
 
 Each command mirrors a library verb. Results go to stdout and nothing else does; progress, logs
-and errors go to stderr, an error as one line. Exit codes are ``ExitCode`` (docs/operations.md).
+and errors go to stderr, an error as one line. Exit codes are ``ExitCode`` (docs/operations.md);
+the project's errors (``OfstedError``) become their one line and exit code in ``explained_errors``.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import os
 import signal
 import sys
 from enum import IntEnum
@@ -18,7 +19,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .settings import Settings, get_settings
+from models.errors import EXIT_DATABASE_LOCKED, EXIT_DATABASE_UNUSABLE, EXIT_NO_DOCUMENTS, EXIT_USAGE, OfstedError
+from models.vocabulary import FRAMEWORKS
+
+from .prefect_env import apply_prefect_defaults
+from .settings import RunParameters, Settings, get_settings
 
 app = typer.Typer(help="Turn Ofsted's judgements on councils' children's services into data.",
                   no_args_is_help=True, add_completion=False)
@@ -30,10 +35,10 @@ class ExitCode(IntEnum):
 
     OK = 0
     DOCUMENTS_FAILED = 1  # some documents could not be read (search: nothing matched)
-    USAGE = 2  # bad arguments or input: a missing folder, a bad eval file, an unknown council
-    DATABASE_LOCKED = 3  # another process holds the database
-    DATABASE_UNUSABLE = 4  # the database is not ours, damaged, read-only, full or a folder
-    NO_DOCUMENTS = 5  # the folder holds no document to read
+    USAGE = EXIT_USAGE  # bad arguments or input: a missing folder, a bad eval file, an unknown council
+    DATABASE_LOCKED = EXIT_DATABASE_LOCKED  # another process holds the database
+    DATABASE_UNUSABLE = EXIT_DATABASE_UNUSABLE  # the database is not ours, damaged, read-only, full or a folder
+    NO_DOCUMENTS = EXIT_NO_DOCUMENTS  # the folder holds no document to read
     INTERNAL_ERROR = 70  # a bug: run with --verbose for the traceback
     INTERRUPTED = 130  # Ctrl-C (SIGINT); 143 for SIGTERM: 128 + the signal's number
 
@@ -43,10 +48,39 @@ def _default(name: str) -> str:
     return f"{Settings.model_fields[name].default}, or OFSTED_{name.upper()}"
 
 
+def _default_exports() -> Path:
+    """The default database's exports, as ``default_export_dir`` names them (a test keeps them
+    equal; importing it would cost every command DuckDB's import)."""
+    db_path = Settings.model_fields["db_path"].default
+    return db_path.with_name(f"{db_path.stem}-exports")
+
+
 def die(message: str, code: int) -> NoReturn:
     """Print one line to stderr and exit with ``code``."""
     stderr.print(message, highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(int(code))
+
+
+def explain(error: BaseException, usage: tuple[type[BaseException], ...] = ()) -> None:
+    """Exit with an error's one line and exit code if the command line explains it; else return.
+
+    The project's errors (``OfstedError``) carry their exit code; ``usage`` names errors of other
+    libraries that are usage errors where they are caught.
+    """
+    if isinstance(error, OfstedError):
+        die(str(error), error.exit_code)
+    if isinstance(error, usage):
+        die(str(error), ExitCode.USAGE)
+
+
+@contextlib.contextmanager
+def explained_errors(*usage: type[BaseException]):
+    """Around a command (or as its decorator): an error it explains exits with its one line."""
+    try:
+        yield
+    except Exception as error:
+        explain(error, usage)
+        raise
 
 
 def emit(line: str) -> None:
@@ -68,7 +102,7 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log prog
                         format="%(levelname)s %(name)s: %(message)s")
     # Prefect logs every task run at INFO; a command's stderr shows warnings unless asked for more
     # (read when Prefect is first imported, which no command has done yet).
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    apply_prefect_defaults(logging_level="INFO" if verbose else "WARNING")
     global VERBOSE
     VERBOSE = verbose
 
@@ -78,12 +112,9 @@ VERBOSE = False
 
 def _find_inputs(paths: list[Path], *, list_skipped: bool = True):
     """The documents under the paths, or a one-line exit naming the path that is not there."""
-    from extractors.discovery import InputNotFound, find_inputs
+    from extractors.discovery import find_inputs
 
-    try:
-        inputs = find_inputs(paths)
-    except InputNotFound as exc:
-        die(str(exc), ExitCode.USAGE)
+    inputs = find_inputs(paths)  # a path that is not there: InputNotFound, explained by the command
     if not inputs.n_documents:
         where = ", ".join(str(p) for p in paths)
         skipped = f" ({len(inputs.skipped)} other files skipped)" if inputs.skipped else ""
@@ -94,6 +125,7 @@ def _find_inputs(paths: list[Path], *, list_skipped: bool = True):
 
 
 @app.command()
+@explained_errors()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively for .txt and .pdf).")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per document (the contract).")] = False,
@@ -149,10 +181,6 @@ class _HideExplainedErrors(logging.Filter):
     """Prefect logs a failed task's and flow's exception with its traceback; for the errors this
     command explains in one line itself (a locked or full database, a missing folder) that is noise."""
 
-    def __init__(self, explained: tuple[type[BaseException], ...]):
-        super().__init__()
-        self.explained = explained
-
     def filter(self, record: logging.LogRecord) -> bool:
         from models.errors import database_problem, names_database_problem
 
@@ -160,14 +188,23 @@ class _HideExplainedErrors(logging.Filter):
             return True
         error = record.exc_info[1] if record.exc_info else None
         if error is not None:
-            return not (isinstance(error, (*self.explained, KeyboardInterrupt))
+            return not (isinstance(error, (OfstedError, KeyboardInterrupt))
                         or database_problem("", error) is not None)
         message = record.getMessage()
-        return not (names_database_problem(message) or any(k.__name__ in message for k in self.explained)
+        return not (names_database_problem(message) or any(name in message for name in _explained_names())
                     or "aborted by an interrupt signal" in message)  # Ctrl-C/SIGTERM: the command says what it kept
 
 
+def _explained_names(kind: type[BaseException] = OfstedError) -> set[str]:
+    """The class names of the project's errors, as a log line quoting one names it."""
+    names = {kind.__name__}
+    for sub in kind.__subclasses__():
+        names |= _explained_names(sub)
+    return names
+
+
 @app.command()
+@explained_errors()
 def ingest(
     raw_dir: Annotated[Optional[Path], typer.Argument(help="Folder of raw documents.", show_default=_default("raw_dir"))] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.", show_default=_default("db_path"))] = None,
@@ -181,18 +218,18 @@ def ingest(
     """
     settings = get_settings()
     if workers:
-        settings.workers = workers
-    raw = raw_dir or settings.raw_dir
-    db_path = Path(db or settings.db_path)
+        settings.workers = workers  # the task runner's threads too
+    run = settings.run_parameters(raw_dir=raw_dir, db_path=db, batch_size=batch_size, force=force)
+    raw = Path(run.raw_dir)
     # Everything that can be checked before a Prefect server starts (10 s) is checked first.
     _find_inputs([raw], list_skipped=False)  # the run's summary lists them
     if not raw.is_dir():
         die(f"{raw}: is a file, not a folder: give the folder of raw documents", ExitCode.USAGE)
-    _check_database(db_path, settings.lock_wait_seconds)
-    export_dir = _export_dir(settings.export_dir, db_path)  # refused before extracting, not after
+    _check_database(Path(run.db_path), run.lock_wait_seconds)
+    export_dir = _export_dir(Path(run.export_dir), Path(run.db_path))  # refused before extracting, not after
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        state = _run_ingest_flow(settings, raw, db_path, export_dir, force, batch_size)
+        state = _run_ingest_flow(settings, run, export_dir)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM via Interrupted
         signum = getattr(exc, "signum", signal.SIGINT)
         die(f"stopped by {signal.Signals(signum).name}: the batch in hand was rolled back, the batches before it "
@@ -208,35 +245,28 @@ def ingest(
 
 def _check_database(db_path: Path, lock_wait_seconds: float) -> None:
     """Open an existing database once: a folder, a file of something else or a damaged one fails now."""
-    from models.errors import DatabaseLocked, StoreError
+    from models.errors import DatabaseLocked
     from models.store import Store
 
     if not (db_path.exists() or db_path.is_symlink()):
         return  # the run creates it; nothing to check, and nothing created before the other checks
     try:
-        Store(db_path).close()
-    except DatabaseLocked as exc:
+        Store(db_path).close()  # a StoreError: explained by the command
+    except DatabaseLocked:
         if not lock_wait_seconds:
-            die(str(exc), exc.exit_code)  # the run itself waits when told to
-    except StoreError as exc:
-        die(str(exc), exc.exit_code)
+            raise  # the run itself waits when told to
 
 
-def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, export_dir: Path, force: bool,
-                     batch_size: int | None):
+def _run_ingest_flow(settings: Settings, run: RunParameters, export_dir: Path):
     """The ingestion flow's final state, on a temporary server of this process unless one is set."""
-    import contextlib
-
-    from extractors.discovery import InputNotFound
-    from models.errors import ExportRefused, StoreError
     from prefect.settings import PREFECT_API_URL
 
-    from .ingest import NoDocuments, ingest_flow  # imports Prefect: only this command pays for it
+    from .ingest import ingest_flow  # imports Prefect: only this command pays for it
     from .runners import build_task_runner
     from .server import temporary_server
 
     if not VERBOSE:
-        hide = _HideExplainedErrors((StoreError, InputNotFound, NoDocuments, ExportRefused))
+        hide = _HideExplainedErrors()
         for name in ("prefect.flow_runs", "prefect.task_runs"):
             logger = logging.getLogger(name)
             if not any(isinstance(f, _HideExplainedErrors) for f in logger.filters):
@@ -245,68 +275,52 @@ def _run_ingest_flow(settings: Settings, raw: Path, db_path: Path, export_dir: P
     server = contextlib.nullcontext() if PREFECT_API_URL.value() else temporary_server()
     with server:
         return ingest_flow.with_options(task_runner=runner)(
-            raw_dir=str(raw), db_path=str(db_path), force=force,
-            batch_size=batch_size or settings.batch_size, ocr=settings.ocr, workers=settings.workers,
-            lock_wait_seconds=settings.lock_wait_seconds,
-            export_dir=str(export_dir), return_state=True)
+            raw_dir=run.raw_dir, db_path=run.db_path, force=run.force, batch_size=run.batch_size, ocr=run.ocr,
+            workers=run.workers, lock_wait_seconds=run.lock_wait_seconds, export_dir=str(export_dir),
+            return_state=True)
 
 
 def _summary_or_exit(state):
     """The run's summary from a finished flow state, or a one-line exit saying why it failed."""
-    from extractors.discovery import InputNotFound
-    from models.errors import StoreError
-
-    from .ingest import NoDocuments
-
     if not (state.is_failed() or state.is_crashed()):
         return state.result()
     error = state.result(raise_on_failure=False)
     if isinstance(error, KeyboardInterrupt):
         raise error
-    if isinstance(error, StoreError):
-        die(str(error), error.exit_code)
-    if isinstance(error, InputNotFound):
-        die(str(error), ExitCode.USAGE)
-    if isinstance(error, NoDocuments):
-        die(str(error), ExitCode.NO_DOCUMENTS)
+    explain(error)
     detail = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else state.message
     die(f"ingestion failed: {detail} (run with --verbose for the traceback)", ExitCode.INTERNAL_ERROR)
 
 
 def _export_dir(out_dir: Path | None, db_path: Path) -> Path:
     """The folder to export ``db_path`` into (its default when None), or a clean exit with why not."""
-    from models.errors import ExportRefused
     from outputs.export import check_export_dir, default_export_dir
 
-    try:
-        return check_export_dir(out_dir or default_export_dir(db_path), db_path)
-    except ExportRefused as refused:
-        die(str(refused), ExitCode.USAGE)
+    return check_export_dir(out_dir or default_export_dir(db_path), db_path)  # or ExportRefused, explained
 
 
 def _open_read_only(db: Path | None):
-    """The database's snapshot (or the file itself) opened read-only, or a one-line exit."""
-    from models.errors import StoreError
+    """The database's snapshot (or the file itself) opened read-only (or a StoreError, explained)."""
     from models.store import Store
 
-    path = db or get_settings().db_path
-    try:
-        return Store.open_reader(path)
-    except StoreError as exc:
-        die(str(exc), exc.exit_code)
+    return Store.open_reader(db or get_settings().db_path)
+
+
+# Search's most hits: models.search.MAX_HITS, which a test keeps equal; importing models.search
+# (DuckDB) would cost every command a tenth of a second.
+SEARCH_MAX_HITS = 1000
 
 
 @app.command()
+@explained_errors()
 def search(
     query: Annotated[str, typer.Argument(help="Words to look for, e.g. \"missing from home\".")],
     council: Annotated[Optional[str], typer.Option(
         help="Only this council: a name or alias as `report --council` takes, or its start "
              "(\"stock\"); its predecessors' documents count too.")] = None,
-    # The frameworks and 1000 are models.report.FRAMEWORKS and models.search.MAX_HITS, kept
-    # equal by a test: importing models here would cost every command half a second.
     framework: Annotated[Optional[str], typer.Option(
-        help="Only this framework: apa, annual_rating, safeguarding_lac, sif, ilacs (any case).")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="Hits to print.")] = 10,
+        help=f"Only this framework: {', '.join(FRAMEWORKS)} (any case).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=SEARCH_MAX_HITS, help="Hits to print.")] = 10,
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
                                                show_default=_default("db_path"))] = None,
 ):
@@ -314,15 +328,10 @@ def search(
 
     Exits 1 when nothing matches, 2 when an argument is wrong (the message names what to pass).
     """
-    from models.councils import UnknownCouncil
-    from models.search import InvalidSearch, SearchUnavailable
     from models.search import search as search_sections
 
     with _open_read_only(db) as store:
-        try:
-            hits = search_sections(store.con, query, council=council, framework=framework, limit=limit)
-        except (SearchUnavailable, InvalidSearch, UnknownCouncil) as exc:
-            die(str(exc), ExitCode.USAGE)
+        hits = search_sections(store.con, query, council=council, framework=framework, limit=limit)
     if not hits:
         die(f"no section matches {query!r}", ExitCode.DOCUMENTS_FAILED)
     for rank, hit in enumerate(hits, start=1):
@@ -334,32 +343,30 @@ def search(
 
 
 @app.command("export")
+@explained_errors()
 def export_command(
     out_dir: Annotated[Optional[Path], typer.Argument(
         help="Folder to write csv/, parquet/ and xlsx/ into, replaced whole; refused unless it is new, empty "
              "or an export of this database.",
         show_default="OFSTED_EXPORT_DIR if set, else <database name>-exports beside the database: "
-                     "data/processed/ofsted-exports")] = None,
+                     f"{_default_exports()}")] = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
                                                show_default=_default("db_path"))] = None,
 ):
     """Write the analyst views as CSV, as Parquet partitioned by framework and year, and as Excel workbooks."""
-    from models.errors import ExportRefused
     from outputs.export import export_views
 
     settings = get_settings()
     target = _export_dir(out_dir or settings.export_dir, db or settings.db_path)
     with _open_read_only(db) as store:
-        try:
-            exported = export_views(store.con, target)
-        except ExportRefused as refused:  # the folder changed since it was checked
-            die(str(refused), ExitCode.USAGE)
+        exported = export_views(store.con, target)  # ExportRefused if the folder changed since it was checked
     for item in exported:
         sheets = f" ({item.sheets} sheets)" if item.sheets > 1 else ""
         typer.echo(f"{item.view:<20}{item.rows:>8} rows  {item.csv}  {item.parquet}/  {item.xlsx}{sheets}")
 
 
 @app.command()
+@explained_errors()
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
     council: Annotated[Optional[str], typer.Option("--council", help="A council's name or alias; omit for every council.")] = None,
@@ -367,13 +374,10 @@ def report(
                                                show_default=_default("db_path"))] = None,
 ):
     """Write a self-contained HTML report: timelines, latest inspection, grades and coverage."""
-    from outputs.report import UnknownCouncil, build_report
+    from outputs.report import build_report
 
     with _open_read_only(db) as store:
-        try:
-            page = build_report(store.con, council)
-        except UnknownCouncil as error:
-            die(str(error), ExitCode.USAGE)
+        page = build_report(store.con, council)  # UnknownCouncil: explained
     output.write_text(page, encoding="utf-8")
     stderr.print(f"wrote {output}", highlight=False, markup=False)
 
@@ -387,7 +391,7 @@ def evaluate_command(
     """Score extraction output against gold: precision, recall and F1 per field, errors listed."""
     from extractors.evaluation import EvaluationInputError, evaluate, format_evaluation, load_gold, load_predictions
 
-    try:
+    with explained_errors(EvaluationInputError):
         if predictions.suffix == ".jsonl" and not predictions.is_dir():
             rows = load_predictions(predictions)
         else:
@@ -397,8 +401,6 @@ def evaluate_command(
             rows = [result.to_json() for result in extract_paths([f.path for f in inputs.files],
                                                                  limits=get_settings().limits())]
         expected = load_gold(gold)
-    except EvaluationInputError as exc:
-        die(str(exc), ExitCode.USAGE)
     typer.echo(format_evaluation(evaluate(rows, expected), show_errors=show_errors))
 
 

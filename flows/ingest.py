@@ -11,7 +11,6 @@ documents, and hashing them for a cache key would cost as much as extracting.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,19 +27,21 @@ from extractors.limits import Limits, is_limit_error
 from extractors.pipeline import ExtractorPool, shared_extractor
 from extractors.reading import digest_file
 from extractors.records import DocumentResult
-from models.errors import ExportRefused, database_problem
+from models.errors import EXIT_NO_DOCUMENTS, ExportRefused, OfstedError, database_problem
 from outputs.export import check_export_dir, export_views
 from models.search import refresh_search_index
-from models.store import Plan, Store, WriteSummary
+from models.store import Plan, Store, WriteSummary, matches
 from models.summary import COMPLETED_WITH_FAILURES, IngestSummary
 
-from .reporting import publish_progress, publish_run_report, run_quality_checks
+from .reporting import ProgressArtifact, publish_run_report, run_quality_checks
 from .runners import DaskTaskRunner, task_runner_from_settings
-from .settings import get_settings
+from .settings import RunParameters, get_settings
 
 
-class NoDocuments(RuntimeError):
+class NoDocuments(OfstedError, RuntimeError):
     """A run found no document to read: an empty folder, or a glob that matches nothing."""
+
+    exit_code = EXIT_NO_DOCUMENTS
 
     def __init__(self, raw_dir: str, pattern: str | None, skipped: list[Skipped]):
         where = f"{printable(raw_dir)} (files matching {pattern!r})" if pattern else printable(raw_dir)
@@ -55,11 +56,6 @@ class Discovered:
     files: list[tuple[str, str]] = field(default_factory=list)  # (key, doc_id) of readable files
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (key, error, doc_id)
     skipped: list[Skipped] = field(default_factory=list)
-
-
-def matches(key: str, pattern: str) -> bool:
-    """Whether a document's key (its path under the raw folder) or its name matches a glob."""
-    return fnmatch.fnmatch(key, pattern) or fnmatch.fnmatch(key.rsplit("/", 1)[-1], pattern)
 
 
 def transient_io_error(task, task_run, state) -> bool:
@@ -117,27 +113,15 @@ def discover_files(raw_dir: str, pattern: str | None = None) -> Discovered:
 @task(name="plan-run", cache_policy=NO_CACHE)
 def plan_run(store: Store, files: list[tuple[str, str]], raw_dir: str, force: bool,
              pattern: str | None = None) -> tuple[int, Plan]:
-    """Start a run and decide which files to extract."""
+    """Start a run and decide which files to extract.
+
+    A file that failed before with the same bytes and pipeline is not extracted again (it would
+    fail the same way), unless it failed on a limit, which the settings may have raised since.
+    """
     store.load_register()
     run_id = store.start_run(raw_dir, PIPELINE_VERSION)
-    plan = store.plan(files, PIPELINE_VERSION)
-    if pattern:  # files outside the glob were not looked at: they are not removed
-        plan.removed = [item for item in plan.removed if matches(item.path, pattern)]
-    if force:
-        plan.changed.extend(plan.unchanged)
-        plan.unchanged = []
-    else:
-        # Same bytes, same pipeline: a file that failed before would fail the same way, unless
-        # it failed on a limit, which the settings may have raised since.
-        known = {doc_id: failure for doc_id, failure
-                 in store.known_failures([item.doc_id for item in plan.new], PIPELINE_VERSION).items()
-                 if not is_limit_error(failure[1])}
-        for item in plan.new:
-            if item.doc_id in known:
-                item.error = known[item.doc_id][1]
-                plan.failing.append(item)
-        plan.new = [item for item in plan.new if item.doc_id not in known]
-    return run_id, plan
+    return run_id, store.plan(files, PIPELINE_VERSION, pattern=pattern, force=force,
+                              repeat_failures=True, retryable=is_limit_error)
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
@@ -199,24 +183,21 @@ def _local_pool(workers: int, ocr: bool, n_documents: int,
     return ExtractorPool(min(workers, n_documents), ocr=ocr, limits=limits)
 
 
-def ingest(raw_dir: str, db_path: str, *, force: bool, batch_size: int, ocr: bool, workers: int = 1,
-           pattern: str | None = None, lock_wait_seconds: float = 0, export_dir: str | None = None) -> IngestSummary:
-    """The body of both flows: plan, extract batches through the task runner, load, check."""
+def ingest(run: RunParameters) -> IngestSummary:
+    """The body of both flows: plan, extract batches through the task runner, load, check, export."""
     logger = get_run_logger()
-    if export_dir:
-        check_export_dir(export_dir, db_path)  # a refused folder stops the run before, not after, extracting
-    found = discover_files(raw_dir, pattern)
-    with Store.open_waiting(db_path, lock_wait_seconds) as store:
-        run_id, plan = plan_run(store, found.files, raw_dir, force, pattern)
+    raw_dir, db_path = run.raw_dir, run.db_path
+    check_export_dir(run.export_dir, db_path)  # a refused folder stops the run before, not after, extracting
+    found = discover_files(raw_dir, run.pattern)
+    with Store.open_waiting(db_path, run.lock_wait_seconds) as store:
+        run_id, plan = plan_run(store, found.files, raw_dir, run.force, run.pattern)
         summary = IngestSummary.from_plan(run_id, plan, found.skipped)
         try:
-            summary = _run(store, run_id, plan, found, summary, raw_dir, batch_size=batch_size, ocr=ocr,
-                           workers=workers, logger=logger)
+            summary = _run(store, run_id, plan, found, summary, run, logger=logger)
             if todo_or_removed(plan) or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
                 summary.quality = run_quality_checks(store, run_id)  # checks follow a load; no load, no change
             refresh_search(store)
-            if export_dir:
-                export(store, export_dir)
+            export(store, run.export_dir)
             summary.snapshot = publish_snapshot(store)
         except BaseException as exc:
             # Ctrl-C, SIGTERM (Prefect raises it as TerminationSignal) or an error: the batch in
@@ -261,9 +242,10 @@ def todo_or_removed(plan: Plan) -> bool:
     return bool(plan.to_extract or plan.removed or plan.superseded)
 
 
-def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: IngestSummary, raw_dir: str, *,
-         batch_size: int, ocr: bool, workers: int, logger) -> IngestSummary:
+def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: IngestSummary, run: RunParameters, *,
+         logger) -> IngestSummary:
     """Record known failures, drop superseded rows, extract and load every batch, finish the run."""
+    raw_dir, batch_size, ocr, limits = run.raw_dir, run.batch_size, run.ocr, run.limits
     duplicates_of: dict[str, list[str]] = {}
     for item in plan.duplicates:
         duplicates_of.setdefault(item.stored_path, []).append(item.path)
@@ -277,8 +259,8 @@ def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: Inge
         store.remove_documents([item.path for item in plan.superseded])
     todo = [item.path for item in plan.to_extract]
     batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
-    limits = get_settings().limits()  # read where the flow runs, sent with each batch
-    with _local_pool(workers, ocr, len(todo), limits) as pool:
+    # The limits were read where the flow runs; they are sent with each batch.
+    with _local_pool(run.workers, ocr, len(todo), limits) as pool:
         futures = [extract_batch.submit([_display(raw_dir, key) for key in batch], ocr, pool, limits)
                    for batch in batches]
         summary = _load_as_completed(store, futures, summary, run_id, len(todo), raw_dir, duplicates_of, logger)
@@ -310,6 +292,7 @@ def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, tota
     """Write each batch as its extraction finishes: the flow's process is the only writer."""
     done = 0
     root = Path(raw_dir)
+    progress = ProgressArtifact(run_id)
     for future in as_completed(futures):
         results = future.result()
         for result in results:  # stored under its key: its path relative to the raw folder
@@ -322,7 +305,7 @@ def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, tota
             store.record_failures(run_id, copies)
         summary.add_batch(results, written, copies)
         done += len(results)
-        publish_progress(run_id, done, total)
+        progress.publish(done, total)
         logger.info("%d of %d documents extracted (%d written, %d failed in this batch)",
                     done, total, written.written, written.failed)
     return summary
@@ -337,29 +320,31 @@ def run_state(summary: IngestSummary):
                              "see the ingest-failures artifact or the failures table")
 
 
+# A parameter left None comes from the settings (OFSTED_*, flows/settings.py) of the machine
+# running the flow: a deployment's run honours its worker's settings.
+
 @flow(name="ofsted-ingest", log_prints=True, task_runner=task_runner_from_settings())
-def ingest_flow(raw_dir: str = "data/raw", db_path: str = "data/processed/ofsted.duckdb", force: bool = False,
-                batch_size: int = 20, ocr: bool = True, workers: int | None = None,
+def ingest_flow(raw_dir: str | None = None, db_path: str | None = None, force: bool = False,
+                batch_size: int | None = None, ocr: bool | None = None, workers: int | None = None,
                 lock_wait_seconds: float | None = None, export_dir: str | None = None) -> IngestSummary:
     """Ingest new and changed documents from a folder into the DuckDB database."""
-    settings = get_settings()  # unset parameters come from OFSTED_* on the machine running the flow
-    return run_state(ingest(raw_dir, db_path, force=force, batch_size=batch_size, ocr=ocr,
-                  workers=workers or settings.workers,
-                  lock_wait_seconds=settings.lock_wait_seconds if lock_wait_seconds is None else lock_wait_seconds,
-                  export_dir=export_dir))
+    return run_state(ingest(get_settings().run_parameters(
+        raw_dir=raw_dir, db_path=db_path, export_dir=export_dir, batch_size=batch_size, ocr=ocr, workers=workers,
+        lock_wait_seconds=lock_wait_seconds, force=force)))
 
 
 @flow(name="ofsted-reprocess", log_prints=True, task_runner=task_runner_from_settings())
-def reprocess_flow(raw_dir: str = "data/raw", pattern: str | None = None,
-                   db_path: str = "data/processed/ofsted.duckdb", batch_size: int = 20, ocr: bool = True,
-                   workers: int | None = None, lock_wait_seconds: float = 600,
-                   export_dir: str | None = None) -> IngestSummary:
-    """Re-extract the documents of a folder (those matching a glob, if given), changed or not."""
-    return run_state(ingest(raw_dir, db_path, force=True, batch_size=batch_size, ocr=ocr,
-                            workers=workers or get_settings().workers, pattern=pattern,
-                            lock_wait_seconds=lock_wait_seconds, export_dir=export_dir))
+def reprocess_flow(raw_dir: str | None = None, pattern: str | None = None, db_path: str | None = None,
+                   batch_size: int | None = None, ocr: bool | None = None, workers: int | None = None,
+                   lock_wait_seconds: float = 600, export_dir: str | None = None) -> IngestSummary:
+    """Re-extract the documents of a folder (those matching a glob, if given), changed or not.
+
+    Asked for by hand, it waits up to 10 minutes for a run holding the database (the nightly one).
+    """
+    return run_state(ingest(get_settings().run_parameters(
+        raw_dir=raw_dir, db_path=db_path, export_dir=export_dir, batch_size=batch_size, ocr=ocr, workers=workers,
+        lock_wait_seconds=lock_wait_seconds, force=True, pattern=pattern)))
 
 
 if __name__ == "__main__":
-    settings = get_settings()
-    print(ingest_flow(raw_dir=str(settings.raw_dir), db_path=str(settings.db_path)).format())
+    print(ingest_flow().format())

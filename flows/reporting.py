@@ -1,5 +1,5 @@
-"""What a run tells the Prefect UI: a progress artifact per batch, a markdown summary, a table of
-failures and the data-quality checks."""
+"""What a run tells the Prefect UI: a progress artifact updated per batch, a markdown summary, a
+table of failures and the data-quality checks."""
 from __future__ import annotations
 
 from prefect import task
@@ -16,24 +16,28 @@ from models.quality import QualityReport, check_quality
 from models.store import Store
 from models.summary import IngestSummary
 
-_progress_ids: dict[int, object] = {}
-
-
 def _in_flow_run() -> bool:
     return FlowRunContext.get() is not None
 
 
-def publish_progress(run_id: int, done: int, total: int) -> None:
-    """Create, then update, the run's progress artifact (percent of documents extracted)."""
-    if not _in_flow_run():
-        return
-    percent = 100.0 * done / total if total else 100.0
-    if run_id not in _progress_ids:
-        _progress_ids[run_id] = create_progress_artifact(
-            progress=percent, key=f"ingest-progress-{run_id}",
-            description=f"Documents extracted in ingestion run {run_id}")
-    else:
-        update_progress_artifact(artifact_id=_progress_ids[run_id], progress=percent)
+class ProgressArtifact:
+    """One run's progress artifact (percent of documents extracted): created by the first
+    ``publish``, updated by the others. Outside a flow run it publishes nothing."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.artifact_id = None
+
+    def publish(self, done: int, total: int) -> None:
+        if not _in_flow_run():
+            return
+        percent = 100.0 * done / total if total else 100.0
+        if self.artifact_id is None:
+            self.artifact_id = create_progress_artifact(
+                progress=percent, key=f"ingest-progress-{self.run_id}",
+                description=f"Documents extracted in ingestion run {self.run_id}")
+        else:
+            update_progress_artifact(artifact_id=self.artifact_id, progress=percent)
 
 
 @task(name="check-quality", cache_policy=NO_CACHE)
@@ -45,11 +49,7 @@ def run_quality_checks(store: Store, run_id: int) -> QualityReport:
 def summary_markdown(summary: IngestSummary) -> str:
     """The run's summary as markdown: counts, judgements per area, quality checks."""
     lines = [f"# Ingestion run {summary.run_id}", "", "| documents | count |", "|---|---:|"]
-    for name, value in (("seen", summary.n_seen), ("new", summary.n_new), ("changed", summary.n_changed),
-                        ("unchanged", summary.n_unchanged), ("duplicates", summary.n_duplicates),
-                        ("removed from folder", summary.n_removed), ("failed", summary.n_failed),
-                        ("skipped (not read)", summary.n_skipped)):
-        lines.append(f"| {name} | {value} |")
+    lines += [f"| {count.markdown} | {value} |" for count, value in summary.count_rows()]
     if summary.judgements_per_area:
         lines += ["", "| area | judgements |", "|---|---:|"]
         lines += [f"| {area} | {count} |" for area, count in summary.judgements_per_area.items()]

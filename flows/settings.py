@@ -1,6 +1,12 @@
-"""Settings, read once from the environment (prefix ``OFSTED_``) or a ``.env`` file."""
+"""Settings, read once from the environment (prefix ``OFSTED_``) or a ``.env`` file.
+
+``Settings`` holds every default of a run; ``Settings.run_parameters`` turns them, with what a
+command or a flow run was told, into the run's ``RunParameters``: the command line's ``ingest``
+and both flows go through it, so a deployed run honours the settings of the machine running it.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +16,23 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from extractors.limits import Limits
 
 _LIMITS = Limits()  # the defaults
+
+
+@dataclass(frozen=True, slots=True)
+class RunParameters:
+    """What one ingestion run does, every value decided. Paths are as the run was told them
+    (runs.raw_dir records the folder so, and messages name it so)."""
+
+    raw_dir: str
+    db_path: str
+    export_dir: str  # written after every run
+    batch_size: int
+    ocr: bool
+    workers: int
+    lock_wait_seconds: float
+    limits: Limits
+    force: bool = False
+    pattern: str | None = None  # only the documents matching this glob (their key or name)
 
 
 class Settings(BaseSettings):
@@ -42,6 +65,27 @@ class Settings(BaseSettings):
         """The per-document limits these settings set, for ``Extractor(limits=...)``."""
         return Limits(max_file_bytes=round(self.max_file_mb * 1_000_000), max_pages=self.max_pages,
                       max_text_chars=self.max_text_chars, max_seconds=self.max_seconds_per_document)
+
+    def run_parameters(self, *, raw_dir: str | Path | None = None, db_path: str | Path | None = None,
+                       export_dir: str | Path | None = None, batch_size: int | None = None,
+                       ocr: bool | None = None, workers: int | None = None,
+                       lock_wait_seconds: float | None = None, force: bool = False,
+                       pattern: str | None = None) -> RunParameters:
+        """A run's parameters: each one given (not None) as it is, the others from these settings.
+
+        The exports go to ``export_dir``, else the setting, else ``<database name>-exports/``
+        beside the database.
+        """
+        from outputs.export import default_export_dir  # xlsxwriter and DuckDB: only a run pays
+
+        db_path = self.db_path if db_path is None else db_path
+        export_dir = export_dir or self.export_dir or default_export_dir(db_path)
+        return RunParameters(
+            raw_dir=str(self.raw_dir if raw_dir is None else raw_dir), db_path=str(db_path),
+            export_dir=str(export_dir), batch_size=self.batch_size if batch_size is None else batch_size,
+            ocr=self.ocr if ocr is None else ocr, workers=self.workers if workers is None else workers,
+            lock_wait_seconds=self.lock_wait_seconds if lock_wait_seconds is None else lock_wait_seconds,
+            limits=self.limits(), force=force, pattern=pattern)
 
 
 def get_settings() -> Settings:

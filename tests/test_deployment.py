@@ -195,7 +195,8 @@ def test_deploy_creates_both_deployments_on_the_pool(stack):
                  for step in nightly.pull_steps]
     assert pull_dirs == [str(ROOT)]
     assert reprocess.schedules == []
-    assert set(reprocess.parameters) == {"raw_dir", "pattern", "db_path"}
+    # No parameters: runs take theirs from the worker's OFSTED_* settings (tests/test_flow.py).
+    assert reprocess.parameters == {}
 
 
 def test_nightly_schedule_is_02_00_london_one_run_at_a_time(stack):
@@ -208,8 +209,7 @@ def test_nightly_schedule_is_02_00_london_one_run_at_a_time(stack):
     assert schedule.schedule.timezone == "Europe/London"
     assert nightly.global_concurrency_limit is not None and nightly.global_concurrency_limit.limit == 1
     assert nightly.concurrency_options.collision_strategy.value == "CANCEL_NEW"
-    assert nightly.parameters == {"raw_dir": "data/raw", "db_path": "data/processed/ofsted.duckdb",
-                                  "export_dir": "data/processed/ofsted-exports"}
+    assert nightly.parameters == {}
 
 
 def test_triggered_runs_complete_and_write_duckdb(stack, data):

@@ -4,7 +4,7 @@ import shutil
 import duckdb
 import pytest
 
-from .conftest import RAW_DIR
+from .conftest import RAW_DIR, ROOT
 
 pytestmark = pytest.mark.flow
 
@@ -67,3 +67,57 @@ def test_a_changed_file_replaces_its_own_rows(prefect_harness, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
         assert con.execute("SELECT area, score FROM judgements").fetchall() == [("overall", 1)]
+
+
+def test_a_deployed_run_takes_its_settings_from_the_machine_running_it(prefect_harness, tmp_path, monkeypatch):
+    """A deployment's run is given only prefect.yaml's parameters: the folder, the database, the
+    exports, the batch size and OCR come from the OFSTED_* settings of the worker's machine."""
+    import yaml
+
+    import flows.ingest
+    from flows.ingest import ingest_flow, reprocess_flow
+    from outputs.export import EXPORT_MARKER
+
+    deployments = {d["name"]: d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]}
+    texts = sorted(RAW_DIR.glob("*.txt"))[:3]
+    # Runs start in the checkout: this one is a copy, so a run that ignored the settings writes here.
+    checkout = tmp_path / "checkout"
+    for folder in (checkout / "data" / "raw", tmp_path / "raw"):
+        folder.mkdir(parents=True)
+        for text in texts:
+            shutil.copy(text, folder)
+    monkeypatch.chdir(checkout)
+    raw, db, exports = tmp_path / "raw", tmp_path / "db" / "ofsted.duckdb", tmp_path / "exports"
+    db.parent.mkdir()
+    for name, value in (("RAW_DIR", raw), ("DB_PATH", db), ("EXPORT_DIR", exports), ("BATCH_SIZE", 1),
+                        ("OCR", "false"), ("WORKERS", 1)):
+        monkeypatch.setenv(f"OFSTED_{name}", str(value))
+    pools = []
+
+    class RecordingPool(flows.ingest.ExtractorPool):  # the worker processes a run extracts with
+        def __init__(self, workers, **options):
+            super().__init__(workers, **options)
+            self.batches = []
+            pools.append(self)
+
+        def extract_many(self, paths):
+            paths = list(paths)
+            self.batches.append(len(paths))
+            yield from super().extract_many(paths)
+
+    monkeypatch.setattr(flows.ingest, "ExtractorPool", RecordingPool)
+
+    nightly = ingest_flow(**deployments["nightly"].get("parameters") or {})
+    assert nightly.n_new == len(texts)
+    assert [(pool.ocr, pool.batches) for pool in pools] == [(False, [1] * len(texts))]
+    assert (exports / EXPORT_MARKER).read_text() == f"{db.resolve()}\n"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT raw_dir FROM runs").fetchall() == [(str(raw),)]
+
+    shutil.rmtree(exports)
+    pools.clear()
+    again = reprocess_flow(**deployments["reprocess"].get("parameters") or {})
+    assert (again.n_changed, again.n_unchanged) == (len(texts), 0)
+    assert [(pool.ocr, pool.batches) for pool in pools] == [(False, [1] * len(texts))]
+    assert (exports / EXPORT_MARKER).read_text() == f"{db.resolve()}\n"  # the exports are refreshed too
+    assert not (checkout / "data" / "processed").exists()
