@@ -712,7 +712,7 @@ def _document_tables(
         for j in r.judgements:
             judgements.append((
                 r.doc_id, j.area, j.label, j.scale, j.grade, j.score, j.year,
-                _judgement_gss(j, gss, la_name), j.evidence, j.start, j.end,
+                j.la_gss_code or gss, j.evidence, j.start, j.end,
                 j.local_authority, j.framework or r.framework, j.page, j.text,
             ))
     tables = {
@@ -749,16 +749,6 @@ def _child_table(name: str, results: Sequence[DocumentResult], fields: tuple[str
         for i, f in enumerate(fields)
     ]
     return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def _judgement_gss(judgement: Any, doc_gss: str | None, doc_la_name: str | None) -> str | None:
-    """A judgement's GSS code: its own, else the document's when it is about the same council."""
-    if judgement.la_gss_code:
-        return judgement.la_gss_code
-    # A judgement on another council keeps that council: only fill in the document's own.
-    if judgement.local_authority in (None, doc_la_name):
-        return doc_gss
-    return None
 
 
 def _failures_table(
