@@ -7,8 +7,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from models.errors import OfstedError
 
-class DocumentError(Exception):
+
+class PatternFileError(OfstedError, ValueError):
+    """A rule file (``extractors/patterns/*.jsonl``) is malformed: the message names the file, the
+    line (0: the file as a whole) and what is wrong, so a broken rule fails when it is loaded."""
+
+    def __init__(self, path: str | Path, line: int, detail: str):
+        self.path = str(path)
+        self.line = line
+        self.detail = detail
+        super().__init__(f"{self.path}, line {line}: {detail}" if line else f"{self.path}: {detail}")
+
+
+class DocumentError(OfstedError):
     """A document could not be read or processed; other documents are unaffected."""
 
     reason = "unreadable document"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.errors import OfstedError
 from models.register import Register, core
 from models.vocabulary import NUMBERED_SCALES
 
@@ -84,7 +85,7 @@ def _normalise_gold(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class EvaluationInputError(ValueError):
+class EvaluationInputError(OfstedError, ValueError):
     """A predictions or gold file that cannot be scored; the message names the file and line."""
 
 

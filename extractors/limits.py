@@ -30,6 +30,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from types import FrameType
 
+from models.errors import OfstedError
+
 from .errors import ExtractionTimedOut, FileTooLarge, TextTooLong, TooManyPages
 
 # Setting (environment variable) that sets each limit: flows/settings.py reads them.
@@ -51,7 +53,7 @@ def is_limit_error(message: str) -> bool:
     return match is not None and match["setting"] in SETTING_NAMES.values()
 
 
-class InvalidLimit(ValueError):
+class InvalidLimit(OfstedError, ValueError):
     """A limit that is not a positive number."""
 
 

@@ -9,11 +9,8 @@ from typing import Any
 
 from models.vocabulary import AREAS, GRADE_FAMILIES
 
+from .errors import PatternFileError
 from .jsonlines import NotAnObjectLine, json_objects
-
-
-class PatternFileError(ValueError):
-    """A rule file is malformed: the message names the file, the line and what is wrong."""
 
 
 # For each vocabulary: the keys every line must have and their types.
@@ -31,25 +28,25 @@ def parse_vocabulary(kind: str, lines: list[str], source: str) -> list[dict[str,
     try:
         numbered = list(json_objects(lines))
     except NotAnObjectLine as bad:
-        raise PatternFileError(f"{source}:{bad.number}: {bad.reason}") from None
+        raise PatternFileError(source, bad.number, bad.reason) from None
     for number, row in numbered:
         for key, expected in schema.items():
             if key not in row:
-                raise PatternFileError(f"{source}:{number}: missing key {key!r}")
+                raise PatternFileError(source, number, f"missing key {key!r}")
             if not isinstance(row[key], expected) or isinstance(row[key], bool):
-                raise PatternFileError(f"{source}:{number}: {key!r} must be {expected.__name__}")
+                raise PatternFileError(source, number, f"{key!r} must be {expected.__name__}")
             if isinstance(row[key], list) and not all(isinstance(x, str) and x.strip() for x in row[key]):
-                raise PatternFileError(f"{source}:{number}: {key!r} must be a list of non-empty strings")
+                raise PatternFileError(source, number, f"{key!r} must be a list of non-empty strings")
         if kind == "grades" and not 1 <= row["score"] <= 4:
-            raise PatternFileError(f"{source}:{number}: score must be 1-4, got {row['score']}")
+            raise PatternFileError(source, number, f"score must be 1-4, got {row['score']}")
         if kind == "grades" and row["family"] not in GRADE_FAMILIES:
-            raise PatternFileError(f"{source}:{number}: family must be one of {', '.join(GRADE_FAMILIES)}, "
+            raise PatternFileError(source, number, f"family must be one of {', '.join(GRADE_FAMILIES)}, "
                                    f"got {row['family']!r}")
         if kind == "areas" and row["area"] not in AREAS:
-            raise PatternFileError(f"{source}:{number}: area {row['area']!r} is not an area of models/vocabulary.py")
+            raise PatternFileError(source, number, f"area {row['area']!r} is not an area of models/vocabulary.py")
         rows.append(row)
     if not rows:
-        raise PatternFileError(f"{source}: no patterns")
+        raise PatternFileError(source, 0, "no patterns")
     return rows
 
 

@@ -25,12 +25,14 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from models.errors import OfstedError
+
 REGISTER_CSV = Path(__file__).resolve().parent / "data" / "local_authorities.csv"
 REGISTER_COLUMNS = ("name", "official_name", "gss_code", "dfe_la_code", "la_type", "region",
                     "valid_from", "valid_to", "aliases", "successor")
 
 
-class RegisterError(ValueError):
+class RegisterError(OfstedError, ValueError):
     """The register CSV is malformed: the message names the file, the line and what is wrong."""
 
 

@@ -15,22 +15,14 @@ from typing import Any
 
 from spacy.schemas import validate_token_pattern
 
+from ..errors import PatternFileError
+
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "LOCAL_AUTHORITY", "DATE", "LEGISLATION", "POSTCODE", "EMAIL", "PHONE", "URL"}
 )
 ROLE_KINDS = frozenset({"office", "before_name", "after_name"})
 _ENTITY_KEYS = {"label", "pattern", "regex", "id", "ignore_case", "comment"}
 _ROLE_KEYS = {"role", "regex", "kind", "comment"}
-
-
-class PatternFileError(ValueError):
-    """A pattern file has a malformed line."""
-
-    def __init__(self, path: str | Path, line: int, detail: str):
-        self.path = str(path)
-        self.line = line
-        self.detail = detail
-        super().__init__(f"{self.path}, line {line}: {detail}")
 
 
 @dataclass(frozen=True, slots=True)
