@@ -389,9 +389,9 @@ def evaluate_command(
     show_errors: Annotated[bool, typer.Option("--errors/--no-errors", help="List every error.")] = True,
 ):
     """Score extraction output against gold: precision, recall and F1 per field, errors listed."""
-    from extractors.evaluation import EvaluationInputError, evaluate, format_evaluation, load_gold, load_predictions
+    from extractors.evaluation import evaluate, format_evaluation, load_gold, load_predictions
 
-    with explained_errors(EvaluationInputError):
+    with explained_errors():  # EvaluationInputError: a usage error
         if predictions.suffix == ".jsonl" and not predictions.is_dir():
             rows = load_predictions(predictions)
         else:
