@@ -36,6 +36,14 @@ EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
     "judgement_timeline": ("framework", "year"),
     "section_text": ("framework", "year"),
 }
+# view -> the order its rows are written in: the same database always exports the same files
+# (DuckDB's parallel scans return a view's rows in any order).
+EXPORT_ORDER: dict[str, str] = {
+    "latest_inspection": "council, gss_code",
+    "judgement_timeline": "council NULLS LAST, year NULLS LAST, framework NULLS LAST, area, path, page NULLS LAST, "
+                          "score, label, text",
+    "section_text": "path, section_no",
+}
 EXPORT_MARKER = ".ofsted-export"
 FORMATS = ("csv", "parquet", "xlsx")
 
@@ -271,7 +279,8 @@ def _export_view(con: duckdb.DuckDBPyConnection, view: str, partitions: tuple[st
     # "unknown" where null), so the typed framework and year columns stay in the files and
     # hive-partitioned readers (pandas, Polars, Arrow) see no type clash.
     part_columns = ", ".join(f"coalesce(CAST({c} AS VARCHAR), 'unknown') AS part_{c}" for c in partitions)
-    con.execute(f"COPY (SELECT *, {part_columns} FROM {view}) TO {_quote(staging / 'parquet' / view)} "
+    con.execute(f"COPY (SELECT *, {part_columns} FROM {view} ORDER BY {EXPORT_ORDER[view]}) "
+                f"TO {_quote(staging / 'parquet' / view)} "
                 f"(FORMAT parquet, PARTITION_BY ({', '.join('part_' + c for c in partitions)}))")
     sheets = _write_workbook(con, view, columns, staging / "xlsx" / f"{view}.xlsx")
     return ExportedView(view, rows, target / "csv" / f"{view}.csv", target / "parquet" / view,
@@ -285,7 +294,8 @@ def _write_csv(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[st
     # mark leads the first column's name, which makes it the first three bytes of the file.
     names = ["\ufeff" + columns[0][0]] + [name for name, _ in columns[1:]]
     select = ", ".join(f"{cell} AS {_identifier(name)}" for cell, name in zip(cells, names))
-    con.execute(f"COPY (SELECT {select} FROM {view}) TO {_quote(path)} (HEADER, DELIMITER ',')")
+    con.execute(f"COPY (SELECT {select} FROM {view} ORDER BY {EXPORT_ORDER[view]}) TO {_quote(path)} "
+                "(HEADER, DELIMITER ',')")
 
 
 def _write_workbook(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[str, str]], path: Path) -> int:
@@ -303,7 +313,7 @@ def _write_workbook(con: duckdb.DuckDBPyConnection, view: str, columns: list[tup
         writers = [_cell_writer(workbook, column_type) for _, column_type in columns]
         select = ", ".join(_spreadsheet_text(name, view, columns, escape_formulas=False) if column_type == "VARCHAR"
                            else _identifier(name) for name, column_type in columns)
-        result = con.execute(f"SELECT {select} FROM {view}")
+        result = con.execute(f"SELECT {select} FROM {view} ORDER BY {EXPORT_ORDER[view]}")
         sheets, sheet, row = 0, None, EXCEL_MAX_ROWS
         while batch := result.fetchmany(FETCH_ROWS):
             for record in batch:
