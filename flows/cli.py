@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from models.errors import EXIT_DATABASE_LOCKED, EXIT_DATABASE_UNUSABLE, EXIT_NO_DOCUMENTS, EXIT_USAGE, OfstedError
+from models.paths import default_export_dir
 from models.vocabulary import FRAMEWORKS
 
 from .prefect_env import apply_prefect_defaults
@@ -49,10 +50,8 @@ def _default(name: str) -> str:
 
 
 def _default_exports() -> Path:
-    """The default database's exports, as ``default_export_dir`` names them (a test keeps them
-    equal; importing it would cost every command DuckDB's import)."""
-    db_path = Settings.model_fields["db_path"].default
-    return db_path.with_name(f"{db_path.stem}-exports")
+    """The default database's exports folder, for the help text."""
+    return default_export_dir(Settings.model_fields["db_path"].default)
 
 
 def die(message: str, code: int) -> NoReturn:
@@ -294,7 +293,7 @@ def _summary_or_exit(state):
 
 def _export_dir(out_dir: Path | None, db_path: Path) -> Path:
     """The folder to export ``db_path`` into (its default when None), or a clean exit with why not."""
-    from outputs.export import check_export_dir, default_export_dir
+    from outputs.export import check_export_dir
 
     return check_export_dir(out_dir or default_export_dir(db_path), db_path)  # or ExportRefused, explained
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.limits import Limits
+from models.paths import default_export_dir
 
 _LIMITS = Limits()  # the defaults
 
@@ -76,8 +77,6 @@ class Settings(BaseSettings):
         The exports go to ``export_dir``, else the setting, else ``<database name>-exports/``
         beside the database.
         """
-        from outputs.export import default_export_dir  # xlsxwriter and DuckDB: only a run pays
-
         db_path = self.db_path if db_path is None else db_path
         export_dir = export_dir or self.export_dir or default_export_dir(db_path)
         return RunParameters(

@@ -32,6 +32,7 @@ from models.errors import (
     not_a_database,
     not_ours,
 )
+from models.paths import snapshot_path
 from models.register import REGISTER_CSV, load_register_rows
 from models.views import view_ddl
 from models.schema import (
@@ -49,18 +50,6 @@ if TYPE_CHECKING:  # records are only read here, by attribute: no runtime depend
 
 log = logging.getLogger(__name__)
 
-def snapshot_path(db_path: str | Path) -> Path:
-    """Where readers find a database's snapshot: ``ofsted.duckdb`` -> ``ofsted.snapshot.duckdb``."""
-    path = Path(db_path)
-    return path.with_name(f"{path.stem}.snapshot{path.suffix or '.duckdb'}")
-
-
-def snapshot_origin(path: str | Path) -> Path:
-    """The database a snapshot is of (any other path is its own): the inverse of snapshot_path."""
-    path = Path(path)
-    if path.stem.endswith(".snapshot"):
-        return path.with_name(path.stem.removesuffix(".snapshot") + path.suffix)
-    return path
 _REGISTER_COLUMNS = TABLES["local_authorities"].column_names
 
 

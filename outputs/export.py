@@ -28,7 +28,7 @@ import duckdb
 import xlsxwriter
 
 from models.errors import ExportRefused
-from models.store import snapshot_origin
+from models.paths import default_export_dir, snapshot_origin
 
 # view -> Parquet partition columns (a view without a year is one file per framework)
 EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
@@ -71,12 +71,6 @@ class ExportedView:
     parquet: Path
     xlsx: Path
     sheets: int  # more than one when the view has more rows than an Excel sheet
-
-
-def default_export_dir(db_path: str | Path) -> Path:
-    """Where a database's exports go unless told otherwise: ``<db folder>/<db name>-exports``."""
-    db_path = Path(db_path)
-    return db_path.with_name(f"{db_path.stem}-exports")
 
 
 def check_export_dir(out_dir: str | Path, db_path: str | Path) -> Path:

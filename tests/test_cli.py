@@ -145,7 +145,7 @@ def test_the_summary_of_a_run_reads_the_same_in_the_terminal_and_in_prefect():
 def test_export_help_names_the_default_databases_exports():
     from flows.cli import _default_exports
     from flows.settings import Settings
-    from outputs.export import default_export_dir
+    from models.paths import default_export_dir
 
     assert _default_exports() == default_export_dir(Settings.model_fields["db_path"].default)
     help_text = " ".join(runner.invoke(app, ["export", "--help"]).output.replace("│", " ").split())

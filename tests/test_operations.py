@@ -350,7 +350,7 @@ sys.stdin.read()
 @pytest.mark.flow
 def test_a_reader_of_the_snapshot_never_blocks_an_ingestion_and_sees_whole_runs(prefect_harness, tmp_path):
     from flows.ingest import ingest_flow
-    from models.store import snapshot_path
+    from models.paths import snapshot_path
 
     raw = text_folder(tmp_path / "raw", 2)
     db = tmp_path / "ofsted.duckdb"
