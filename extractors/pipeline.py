@@ -1,4 +1,5 @@
-"""From a file to a ``DocumentResult``: read, clean, classify, link, split and extract.
+"""From a file to a ``DocumentResult``: read and clean the file, then run the spaCy pipeline
+(``extractors.language``: classify, split sections, find councils, entities, judgements, people).
 
 ``Extractor`` builds the spaCy pipeline and loads the council register once; build one per
 worker process and feed it many documents. A document that cannot be read gets a result with
@@ -12,23 +13,15 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from models.register import Register, choose_council
-from models.vocabulary import OFSTED_REPORT_DOC_TYPES
+from models.register import Register
 
 from . import PIPELINE_VERSION
-from .classify import classify, find_report_metadata
 from .cleaning import clean_pages
 from .errors import DocumentError, ExtractionTimedOut, FileTooLarge
-from .judgements import find_judgements
 from .limits import Deadline, Limits
 from .reading import digest_file, file_digest, read_pages
 from .records import DocumentResult
-from .sections import split_sections
-
-if TYPE_CHECKING:  # spaCy loads where documents are extracted, not in a process handing out paths
-    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +35,16 @@ class Extractor:
     """Holds the spaCy pipeline and the register; ``extract`` one path at a time."""
 
     def __init__(self, register: Register | None = None, *, ocr: bool = True, limits: Limits | None = None):
-        import spacy
-
-        from .entities import add_entity_components
+        from .language import load_pipeline
 
         self.register = register or Register.default()
         self.ocr = ocr
         self.limits = limits or Limits()
-        self.nlp = spacy.blank("en")
         # Whole documents in one doc, up to the text limit (checked before tokenizing, so spaCy's
         # own length error is never reached). spaCy's default of 1,000,000 characters is sized
         # for its parser and NER; this pipeline tokenizes and runs rules only: 5 MB of text
         # peaks at about 400 MiB. Chunks would cut entities and people's roles at their edges.
-        self.nlp.max_length = self.limits.max_text_chars
-        add_entity_components(self.nlp, self.register)
+        self.nlp = load_pipeline(self.register, max_length=self.limits.max_text_chars)
 
     def extract(self, path: str | Path, data: bytes | None = None) -> DocumentResult:
         """Extract one document; errors are returned in the result, never raised.
@@ -118,52 +107,34 @@ class Extractor:
         cleaned.boilerplate[:0] = document.furniture
         text = cleaned.text
         self.limits.check_text(path, len(text))  # cleaning joins pages: spaCy must never see more
-        deadline.check("classifying")
-        kind = classify(text)
-        metadata = find_report_metadata(text) if kind.doc_type in OFSTED_REPORT_DOC_TYPES else {}
-        year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
-        from .components.local_authorities import MENTIONS_KEY
-        from .entities import entities_from_doc, people_from_doc
+        from .components.spans import DEADLINE_KEY
+        from .entities import entities_from_doc, make_doc, people_from_doc
 
-        doc = self.run_nlp(text, year, deadline)
-        deadline.check("linking the council")
-        council = choose_council(doc.user_data[MENTIONS_KEY])
-        deadline.check("splitting sections")
-        sections = split_sections(text, kind.doc_type)
-        deadline.check("finding judgements")
-        judgements = find_judgements(text, sections, doc_type=kind.doc_type, framework=kind.framework,
-                                     year=year, council=council)
+        deadline.check("tokenizing")
+        doc = make_doc(self.nlp, text)
+        doc.user_data[DEADLINE_KEY] = deadline  # each component checks it before its work
+        doc = self.nlp(doc)
+        del doc.user_data[DEADLINE_KEY]
         deadline.check("collecting entities and people")
+        sections, judgements = doc._.sections, doc._.judgements
         entities, people = entities_from_doc(doc), people_from_doc(doc)
         cleaned.assign_pages([*sections, *judgements, *entities, *people])
+        metadata = dict(doc._.report_metadata)
         if metadata and not metadata.get("lead_inspector"):
             # Older reports print no "Lead inspector:" line, only the team list with roles.
             lead = next((p for p in people if p.role and LEAD_ROLE_RE.search(p.role)), None)
             if lead:
                 metadata["lead_inspector"] = lead.name
-        document_date = kind.document_date.isoformat() if kind.document_date else metadata.get("published")
+        document_date = doc._.document_date.isoformat() if doc._.document_date else metadata.get("published")
         return DocumentResult(
-            path=str(path), doc_id=doc_id, doc_type=kind.doc_type, framework=kind.framework,
-            local_authority=council, document_date=document_date, year=year,
+            path=str(path), doc_id=doc_id, doc_type=doc._.doc_type, framework=doc._.framework,
+            local_authority=doc._.council, document_date=document_date, year=doc._.year,
             inspection_start=metadata.get("inspection_start"), inspection_end=metadata.get("inspection_end"),
             published=metadata.get("published"), lead_inspector=metadata.get("lead_inspector"),
             judgements=judgements, sections=sections, entities=entities, people=people,
             clean_text=text, pages=cleaned.pages, boilerplate=cleaned.boilerplate,
             pipeline_version=PIPELINE_VERSION, file_size=len(data),
         )
-
-    def run_nlp(self, text: str, year: int | None, deadline: Deadline | None = None) -> Doc:
-        """The spaCy pipeline over a clean text: council mentions, entities, dates and people."""
-        from .entities import make_doc
-
-        if deadline is not None:
-            deadline.check("tokenizing")
-        doc = make_doc(self.nlp, text, year)
-        for name, component in self.nlp.pipeline:
-            if deadline is not None:
-                deadline.check(f"running {name}")
-            doc = component(doc)
-        return doc
 
 
 @lru_cache(maxsize=2)

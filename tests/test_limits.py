@@ -16,6 +16,7 @@ from pypdf import PdfWriter
 from typer.testing import CliRunner
 
 from extractors import pdf_reader, pipeline
+from extractors.components import document as document_component
 from extractors.classify import classify
 from extractors.limits import SETTING_NAMES, InvalidLimit, Limits, is_limit_error
 from extractors.pipeline import Extractor
@@ -178,7 +179,7 @@ TIMED_OUT = (r"{path}: extraction ran \d+\.\d s \(stopped while classifying\), o
                          ids=["python", "regex", "alarm caught by a library"])
 def test_a_slow_stage_is_stopped_at_the_time_limit(tmp_path, monkeypatch, slow_stage):
     path = copy_of_sample(tmp_path / "slow.txt")
-    monkeypatch.setattr(pipeline, "classify", slow_stage)
+    monkeypatch.setattr(document_component, "classify", slow_stage)
     FINISHED.clear()
     result = extractor_with(Limits(max_seconds=0.2)).extract(path)
     assert FINISHED == []  # interrupted inside the slow work, not after it
@@ -188,7 +189,7 @@ def test_a_slow_stage_is_stopped_at_the_time_limit(tmp_path, monkeypatch, slow_s
 
 def test_off_the_main_thread_the_time_limit_is_checked_between_stages(tmp_path, monkeypatch):
     path = copy_of_sample(tmp_path / "slow.txt")
-    monkeypatch.setattr(pipeline, "classify", slow_classify_sleeping)
+    monkeypatch.setattr(document_component, "classify", slow_classify_sleeping)
     extractor = extractor_with(Limits(max_seconds=0.2))
     results = []
     thread = threading.Thread(target=lambda: results.append(extractor.extract(path)))
@@ -219,7 +220,7 @@ def test_within_the_time_limit_the_callers_alarm_handler_and_timer_are_put_back(
 
 
 def test_after_a_timeout_no_alarm_is_left_behind(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "classify", slow_classify_busy)
+    monkeypatch.setattr(document_component, "classify", slow_classify_busy)
     before = signal.getsignal(signal.SIGALRM)
     extractor_with(Limits(max_seconds=0.2)).extract(copy_of_sample(tmp_path / "slow.txt"))
     assert signal.getsignal(signal.SIGALRM) is before

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .patterns import EntityRule, load_entity_rules
-from .spans import add_ents, char_span, doc_text, starts_inside_word
+from .spans import add_ents, char_span, check_deadline, doc_text, starts_inside_word
 
 LABEL = "DATE"
 EXTENSION = "iso_date"
@@ -46,6 +46,7 @@ class DatesComponent:
         self.rules = [rule for rule in rules if rule.label == LABEL]
 
     def __call__(self, doc: Doc) -> Doc:
+        check_deadline(doc, "finding dates")
         found: dict[tuple[int, int], str | None] = {}
         text = doc_text(doc)
         for rule in self.rules:

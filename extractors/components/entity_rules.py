@@ -12,7 +12,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .patterns import EntityRule, load_entity_rules
-from .spans import add_ents, char_span, doc_text, leading_stop_offset, starts_inside_word
+from .spans import add_ents, char_span, check_deadline, doc_text, leading_stop_offset, starts_inside_word
 
 # Capitalised sentence words a family regex may sweep up before the name proper.
 LEADING_STOP_WORDS = frozenset(
@@ -82,6 +82,7 @@ class EntityRulesComponent:
         return -1, -1
 
     def __call__(self, doc: Doc) -> Doc:
+        check_deadline(doc, "finding entities")
         spans = [Span(doc, s, e, label=label) for label, s, e in self.phrase_matcher(doc)]
         if len(self.token_matcher):
             spans += [Span(doc, s, e, label=label) for label, s, e in self.token_matcher(doc)]

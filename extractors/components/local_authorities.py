@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from models.register import Register
-from .spans import add_ents, char_span, doc_text
+from .spans import add_ents, char_span, check_deadline, doc_text
 
 LABEL = "LOCAL_AUTHORITY"
 MENTIONS_KEY = "local_authority_mentions"  # [(start, end, LocalAuthorityMatch)]
@@ -34,6 +34,7 @@ class LocalAuthorityComponent:
         self._register = value
 
     def __call__(self, doc: Doc) -> Doc:
+        check_deadline(doc, "finding councils")
         year = doc.user_data.get("year")
         found = self.register.find_in_text(doc_text(doc), year=year if isinstance(year, int) else None)
         doc.user_data[MENTIONS_KEY] = found

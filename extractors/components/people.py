@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from .patterns import RoleRule, load_role_rules
-from .spans import char_span, doc_text, release_text, starts_inside_word
+from .spans import char_span, check_deadline, doc_text, release_text, starts_inside_word
 
 LABEL = "PERSON"
 USER_DATA_KEY = "ofsted_people"
@@ -434,6 +434,7 @@ class PeopleComponent:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
+        check_deadline(doc, "finding people")
         text = doc_text(doc)
         ents = _Entities(doc)
         mentions = self._dedupe(

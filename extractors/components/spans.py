@@ -44,6 +44,17 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+DEADLINE_KEY = "_ofsted_deadline"
+
+
+def check_deadline(doc: Doc, stage: str) -> None:
+    """Stop if the document's time limit has passed (``Extractor`` puts its ``Deadline`` in
+    ``doc.user_data``; a doc made by anyone else has none)."""
+    deadline = doc.user_data.get(DEADLINE_KEY)
+    if deadline is not None:
+        deadline.check(stage)
+
+
 def release_text(doc: Doc) -> None:
     """Drop the shared text copy (the last component calls this: user_data is serialised)."""
     doc.user_data.pop(TEXT_KEY, None)

@@ -1,0 +1,47 @@
+"""The document's own facts, from its clean text: type, framework, date and year, and for
+Ofsted's reports and visits the inspection dates, publication date and lead inspector.
+
+Set on ``doc._.doc_type``, ``doc._.framework``, ``doc._.document_date`` (a ``date``),
+``doc._.year`` and ``doc._.report_metadata`` (a dict of ISO dates and the lead inspector's
+name); the year also goes to ``doc.user_data["year"]``, which the council component reads to
+pick the register row of that year. The rules are ``extractors.classify``'s decision lists.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from models.vocabulary import OFSTED_REPORT_DOC_TYPES
+
+from ..classify import classify, find_report_metadata
+from .spans import check_deadline, doc_text
+
+EXTENSIONS = ("doc_type", "framework", "document_date", "year", "report_metadata")
+for _name in EXTENSIONS:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+class DocumentComponent:
+    """Classifies the document and reads its report metadata."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        check_deadline(doc, "classifying")
+        text = doc_text(doc)
+        kind = classify(text)
+        metadata = find_report_metadata(text) if kind.doc_type in OFSTED_REPORT_DOC_TYPES else {}
+        # A report that prints no date of its own is of the year its inspection ended.
+        year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
+        doc._.doc_type = kind.doc_type
+        doc._.framework = kind.framework
+        doc._.document_date = kind.document_date
+        doc._.year = year
+        doc._.report_metadata = metadata
+        doc.user_data["year"] = year
+        return doc
+
+
+@Language.factory("ofsted_document", default_config={})
+def make_document(nlp: Language, name: str) -> DocumentComponent:
+    """Factory: the document's type, framework, date, year and report metadata."""
+    return DocumentComponent()
