@@ -30,12 +30,27 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 # doc_type rules v1: (doc_type, where to look, cue). First match wins.
 DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("council_minutes", "all", _cue(r"\brecord of (the )?decision\b", r"\bRESOLVED\b(?= that)",
+    # Minutes: a decision record, and the furniture of committee systems' pages (ModernGov's
+    # "Agenda item", "Issue - meetings", "Meeting: 30/07/2020 - Executive Board", "Minutes:").
+    ("council_minutes", "all", _cue(r"\brecord of (the )?decision\b", r"\bRESOLVED\b(?= that)", r"\bRESOLVED\s*[:–—-]",
                                     r"\bminutes of (the|a) .{0,40}meeting\b", r"\bcall[- ]in must be\b",
-                                    r"\b(cabinet|committee|council) meeting\b.{0,20}\d")),
-    ("press_release", "head", _cue(r"\bpress release\b", r"\bmedia release\b", r"\bnotes to editors\b")),
-    ("news_article", "all", _cue(r"\bin a report published today\b", r"^by [a-z]+\s*$", r"\bsaid: [“\"]",
-                                 r"\b(councillor|cllr) [A-Z][a-z]+ [A-Z][a-z]+, said\b")),
+                                    r"(?m:^[ \t*]*(?:cabinet|committee|council) meeting\b[\s.:…-]{0,20}\d)",
+                                    r"(?m:^[ \t]*Minutes:[ \t]*$)", r"(?m:^[ \t]*Agenda (?:item|and minutes)\b)",
+                                    r"(?m:^[ \t]*Issue - meetings\b)", r"\bMeeting:\s*\d{1,2}/\d{1,2}/\d{2,4}\b")),
+    # A council officer's report to a committee, cabinet or panel, and a council's self-assessment.
+    ("other", "head", _cue(r"\bPurpose\s*:\s*For (?:Decision|Information|Noting)\b", r"\bSUMMARY\s*/\s*PURPOSE\b",
+                           r"(?m:^[ \t|]*Report (?:of the|to (?:the )?)[\w ,]{0,60}(?:Director|Scrutiny|Panel|Committee|Cabinet)\b)",
+                           r"\bWards Affected\b", r"\bannual performance assessment\W+self[- ]assessment\b")),
+    # A council's news page: its furniture ("Last updated at 10:00", "By on 23/05/2014 in ... News",
+    # "Permalink"), or a headline of Ofsted's verdict on the council ("Children's services rated
+    # good by Ofsted", "Children's services 'require improvement' - Ofsted").
+    ("press_release", "head", _cue(r"\bpress release\b", r"\bmedia release\b", r"\bnotes to editors\b",
+                                   r"\bLast updated at \d", r"(?m:^[ \t]*By on \d)", r"\bPermalink\b",
+                                   r"\bRelated topics:")),
+    ("news_article", "all", _cue(r"\bin a report published today\b", r"^by [a-z]+\s*$")),
+    ("press_release", "lead", _cue(r"(?=[^\n]*\bOfsted\b)[^\n]*\b(?:rated|rating|rates|requires?|judged|judgement|"
+                                   r"good|outstanding|inadequate|publish(?:es|ed)?|findings|praised?)\b")),
+    ("news_article", "all", _cue(r"\bsaid: [“\"]", r"\b(councillor|cllr) [A-Z][a-z]+ [A-Z][a-z]+, said\b")),
     # A report's own title line ("Inspection of X local authority children's services", "Inspection of
     # children's social care services", "Inspection of X Children and Families Trust") followed by its
     # inspection dates: tested before visits, which a report may mention ("the 2019 focused visit").
@@ -45,7 +60,8 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("monitoring_visit", "head", _cue(r"\bmonitoring visit\b")),
     ("inspection_report", "head", _cue(
         r"\binspection of services for children in need of help and protection",
-        r"\binspection of .{0,60}local authority children.s services\b",
+        # the title, not a sentence about the inspection ("... Children's Services (ILACS) has been rated")
+        r"\binspection of .{0,60}local authority children.s services\b(?!\s*(?:\([A-Z]+\)\s*)?(?:\.|(?:has|have|had|was|were|is|are)\b))",
         r"\binspection of (safeguarding and )?looked after children services\b",
         r"\binspection of safeguarding and looked after children\b",
         r"\breview of the effectiveness of the local safeguarding children board\b",
@@ -58,7 +74,8 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 # Cues for the framework a report, minute or story is about, most specific first.
 FRAMEWORK_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ilacs", _cue(r"\bILACS\b", r"\binspecting local authority children.s services\b",
-                   r"\binspection of .{0,60}local authority children.s services\b",
+                   # the title, not a sentence about the inspection ("... Children's Services (ILACS) has been rated")
+        r"\binspection of .{0,60}local authority children.s services\b(?!\s*(?:\([A-Z]+\)\s*)?(?:\.|(?:has|have|had|was|were|is|are)\b))",
                    r"\bimpact of leaders on social work practice\b")),
     ("sif", _cue(r"\bsingle inspection framework\b",
                  r"\binspection of services for children in need of help and protection",
@@ -94,11 +111,31 @@ def parse_date(text: str) -> date | None:
 
 def classify_doc_type(text: str) -> str:
     """The document's type from the first rule whose cue it has."""
-    head = text[:HEAD_CHARS]
+    scopes = {"all": text, "head": text[:HEAD_CHARS], "lead": headline_lines(text)}
     for doc_type, scope, cue in DOC_TYPE_RULES_V1:
-        if cue.search(head if scope == "head" else text):
+        if cue.search(scopes[scope]):
             return doc_type
     return "other"
+
+
+HEADLINE_MAX_WORDS = 14
+
+
+SITE_CHROME_RE = re.compile(r"^(?:skip to (?:main )?content|toggle contrast|menu|search|home)$", re.IGNORECASE)
+
+
+def headline_lines(text: str, lines: int = 3) -> str:
+    """The short lines a text opens with, past a date line and site chrome, up to its first
+    paragraph: where a news page puts its headline (a report opens with its title block)."""
+    found = []
+    for line in text[:1000].split("\n"):
+        stripped = line.strip()
+        if not stripped or SITE_CHROME_RE.match(stripped) or DATE_RE.match(stripped):
+            continue
+        if len(stripped.split()) > HEADLINE_MAX_WORDS or len(found) == lines:
+            break
+        found.append(stripped)
+    return "\n".join(found)
 
 
 def classify_framework(text: str, doc_type: str, year: int | None) -> str | None:

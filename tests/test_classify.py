@@ -19,6 +19,34 @@ from extractors.classify import classify, classify_doc_type, find_report_metadat
     ("Monitoring visit of Birmingham children’s services", "monitoring_visit"),
     ("Minutes? No. A recipe for scones: flour, butter, milk.", "other"),
     ("", "other"),
+    # minutes: committee systems' page furniture and decision wording
+    ("Agenda item\n\nOfsted Inspection Report\n\nMinutes:\n\nThe Board noted the report.", "council_minutes"),
+    ("Issue - meetings\n\nInspection of Local Authority Children Services\n\nMeeting: 30/07/2020 - Executive Board",
+     "council_minutes"),
+    ("Agenda and minutes\n\nCabinet - Monday, 17th December, 2007 10.00 am\n\nResults of Annual Performance "
+     "Assessment of Children's Services", "council_minutes"),
+    ("Report of the Assistant Director\nIt was reported that the inspection of local authority children’s services "
+     "was completed.\nRESOLVED – That the report be noted.", "council_minutes"),
+    # a press release that mentions a cabinet meeting is not minutes
+    ("Children cared for\nThe report to the cabinet meeting on July 9 says the council is the only authority to "
+     "improve so quickly.\nCouncillor Ann Smith, said: “We are proud.”", "news_article"),
+    # committee reports and self-assessments
+    ("Purpose : For Decision\n\nDate: 28 FEBRUARY 2006\n\nTo consider the annual performance assessment.", "other"),
+    ("Report to Scrutiny Panel\nMeeting Date\nSeptember 21st 2010\nChildren's services rating", "other"),
+    ("Cambridgeshire County Council\n\nAnnual Performance Assessment\n    Self-Assessment 2008", "other"),
+    # council news pages: furniture, or a headline of Ofsted's verdict
+    ("07 Jan 2019 Last updated at 10:00\n\nChildren's services rated good by Ofsted", "press_release"),
+    ("22 June 2015\n\nChildren’s services ‘require improvement’ - Ofsted\n\nThe council’s children’s services have "
+     "made steady improvements over the past two years, according to Ofsted.", "press_release"),
+    ("Skip to main content\n\nOfsted publish inspection findings on services for children in Plymouth\n\nWork is "
+     "well underway following their recent focused visit.", "press_release"),
+    ("Publication of Ofsted children's services report\n\nBy on 23/05/2014 in Cllr Jones, News", "press_release"),
+    # not news: a report's own furniture names Ofsted; a bulletin says the inspection "has been rated"
+    ("Norfolk County Council\n1 Ofsted produces this report under its power to combine reports in accordance with "
+     "section 152 of the Education and Inspections Act 2006.\nInspection of services for children in need of help "
+     "and protection, children looked after and care leavers", "inspection_report"),
+    ("Toggle Contrast\n\nBrighton & Hove’s Inspection of Local Authority Children’s Services (ILACS) has been rated "
+     "‘Outstanding’ overall by Ofsted and many partners have written to say how pleased they are today.", "other"),
 ])
 def test_doc_type(text, doc_type):
     assert classify_doc_type(text) == doc_type
