@@ -20,6 +20,7 @@ MONTHS = ("january|february|march|april|may|june|july|august|september|october|n
 DAY_MONTH_YEAR = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+(?:19|20)\d\d"
 DATE_RE = re.compile(DAY_MONTH_YEAR, re.IGNORECASE)
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+ACADEMIC_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\s*[/–-]\s*(?P<end>(?:19|20)?\d\d)\b")
 
 HEAD_CHARS = 2500  # where titles, letter dates and addresses are printed
 
@@ -142,8 +143,6 @@ def classify_framework(text: str, doc_type: str, year: int | None) -> str | None
     """The inspection framework a document is (or is about)."""
     if doc_type in FRAMEWORK_OF_DOC_TYPE:
         return FRAMEWORK_OF_DOC_TYPE[doc_type]
-    if doc_type == "other":
-        return None
     head = text[:HEAD_CHARS]
     for scope in (head, text):
         for framework, cue in FRAMEWORK_CUES_V1:
@@ -173,9 +172,15 @@ def find_title_year(text: str) -> int | None:
     """A year printed in the document's title lines ("2006 ANNUAL PERFORMANCE ASSESSMENT...")."""
     for line in text[:HEAD_CHARS].split("\n"):
         stripped = line.strip()
+        if stripped.endswith(".") and not stripped.endswith(("etc.", "Ltd.")):
+            continue  # a sentence ("... the last Ofsted inspection in November 2012."), not a title
         if 0 < len(stripped.split()) <= 25 and re.search(r"assessment|rating|inspection", stripped, re.I):
-            match = YEAR_RE.search(stripped)
+            match = ACADEMIC_YEAR_RE.search(stripped) or YEAR_RE.search(stripped)
             if match:
+                # "2006/07": an assessment of the year 2006-07 is that of 2007
+                if match.re is ACADEMIC_YEAR_RE:
+                    end = match.group("end")
+                    return int(match.group()[:4][:4 - len(end)] + end)
                 return int(match.group())
     return None
 

@@ -36,4 +36,5 @@ def load_pipeline(register: Register | None = None, *, max_length: int | None = 
         nlp.add_pipe(name)
     if register is not None:
         nlp.get_pipe("ofsted_local_authorities").register = register
+    nlp.initialize()  # loads and validates the components' pattern files
     return nlp

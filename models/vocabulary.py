@@ -113,6 +113,23 @@ AREAS_BY_FRAMEWORK: dict[str, frozenset[str]] = {
 }
 
 
+# ILACS judged care leavers apart from children in care from 2023; before, one judgement held both.
+ILACS_CARE_LEAVERS_FROM = 2023
+
+
+def inspection_areas(framework: str | None, year: int | None) -> tuple[str, ...]:
+    """The areas one inspection of a framework judges, overall first: what "judged good across
+    all areas" grades. A framework of one judgement (or none known) judges ``overall`` only."""
+    if framework == "ilacs":
+        areas = ["overall", "impact_of_leaders", "help_and_protection", "children_in_care"]
+        if year is not None and year >= ILACS_CARE_LEAVERS_FROM:
+            areas.append("care_leavers")
+        return tuple(areas)
+    if framework == "sif":
+        return ("overall", "help_and_protection", "children_in_care", "adoption", "care_leavers", "leadership")
+    return ("overall",)
+
+
 def area_name(area: str | None) -> str:
     """An area as a reader would name it ("children_in_care" -> "Children in care")."""
     found = AREAS.get(area or "")

@@ -259,6 +259,7 @@ def test_a_new_pipeline_version_re_extracts_everything(prefect_harness, tmp_path
     again = ingest_flow(raw_dir=str(small_raw), db_path=str(db))
     assert (again.n_new, again.n_changed, again.n_unchanged) == (0, 0, 3)
 
+    original = extractors.PIPELINE_VERSION
     for module in (extractors, extractors.pipeline, flows.ingest):
         monkeypatch.setattr(module, "PIPELINE_VERSION", "9.9.9-test")
     # Extract in this process, where the new version is set: worker processes import the real one.
@@ -270,7 +271,7 @@ def test_a_new_pipeline_version_re_extracts_everything(prefect_harness, tmp_path
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT DISTINCT pipeline_version FROM documents").fetchall() == [("9.9.9-test",)]
         assert con.execute("SELECT pipeline_version FROM runs ORDER BY run_id").fetchall() == [
-            ("0.1.0",), ("0.1.0",), ("9.9.9-test",), ("9.9.9-test",)]
+            (original,), (original,), ("9.9.9-test",), ("9.9.9-test",)]
         assert assert_whole_documents(con) == 3
 
 

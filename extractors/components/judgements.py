@@ -17,6 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..judgements import find_judgements
+from ..judgements.restatements import RestatementMatcher, load_restatement_rules
+from ..judgements.rules import RESTATEMENT_DOC_TYPES
 from .spans import char_span, check_deadline, doc_text
 
 SPANS_KEY = "judgements"
@@ -32,11 +34,27 @@ if not Doc.has_extension("judgements"):
 class JudgementsComponent:
     """Finds every judgement the document states, each once."""
 
+    def __init__(self, nlp: Language, restatements_file: str):
+        self.vocab = nlp.vocab
+        self.restatements_file = restatements_file
+        self.restatements: RestatementMatcher | None = None
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   restatements_file: str | None = None) -> None:
+        """Load and validate the token patterns (``patterns/restatements_v1.jsonl`` by default);
+        a malformed file raises ``PatternFileError`` naming its line."""
+        self.restatements_file = restatements_file or self.restatements_file
+        self.restatements = RestatementMatcher(self.vocab, load_restatement_rules(self.restatements_file))
+
     def __call__(self, doc: Doc) -> Doc:
         check_deadline(doc, "finding judgements")
-        council = doc._.council
-        records = find_judgements(doc_text(doc), doc._.sections or [], doc_type=doc._.doc_type or "other",
-                                  framework=doc._.framework, year=doc._.year, council=council)
+        if self.restatements is None:
+            self.initialize()
+        council, doc_type, text = doc._.council, doc._.doc_type or "other", doc_text(doc)
+        more = (self.restatements.candidates(doc, text, framework=doc._.framework, year=doc._.year)
+                if doc_type in RESTATEMENT_DOC_TYPES else ())
+        records = find_judgements(text, doc._.sections or [], doc_type=doc_type,
+                                  framework=doc._.framework, year=doc._.year, council=council, more=more)
         doc._.judgements = records
         spans = []
         for record in records:
@@ -54,9 +72,9 @@ class JudgementsComponent:
         return doc
 
 
-@Language.factory("ofsted_judgements", default_config={},
+@Language.factory("ofsted_judgements", default_config={"restatements_file": "restatements_v1.jsonl"},
                   requires=["doc._.doc_type", "doc._.sections", "doc._.council"],
                   assigns=["doc._.judgements"])
-def make_judgements(nlp: Language, name: str) -> JudgementsComponent:
+def make_judgements(nlp: Language, name: str, restatements_file: str) -> JudgementsComponent:
     """Factory: the judgement rules over the document as the components before it read it."""
-    return JudgementsComponent()
+    return JudgementsComponent(nlp, restatements_file)

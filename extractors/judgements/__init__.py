@@ -9,6 +9,9 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
+
 from models.vocabulary import AREAS_BY_FRAMEWORK, framework_for_year
 
 from ..records import Judgement, LocalAuthorityMatch, Section
@@ -31,29 +34,31 @@ def settle_scale(family: str, score: int, framework: str | None) -> tuple[str, i
 
 
 def find_judgements(text: str, sections: list[Section], *, doc_type: str, framework: str | None,
-                    year: int | None, council: LocalAuthorityMatch | None) -> list[Judgement]:
-    """Every judgement the document states, each once."""
+                    year: int | None, council: LocalAuthorityMatch | None,
+                    more: Iterable[Candidate] = ()) -> list[Judgement]:
+    """Every judgement the document states, each once: the rule table's, then ``more`` (found by
+    rules over tokens, ``restatements.py``); of two findings of one area, score and year the
+    first is kept."""
     judgements: list[Judgement] = []
     seen: set[tuple[str, int, int | None]] = set()
-    for function, doc_types in JUDGEMENT_RULES_V1.values():
-        if doc_type not in doc_types:
+    found = chain.from_iterable(function(text, sections) for function, doc_types in JUDGEMENT_RULES_V1.values()
+                                if doc_type in doc_types)
+    for candidate in chain(found, more):
+        own_year = candidate.year if candidate.year is not None else year
+        own_framework = framework if candidate.year in (None, year) else framework_for_year(own_year)
+        allowed = AREAS_BY_FRAMEWORK.get(own_framework or "")
+        if allowed is not None and candidate.area not in allowed:
             continue
-        for candidate in function(text, sections):
-            own_year = candidate.year if candidate.year is not None else year
-            own_framework = framework if candidate.year in (None, year) else framework_for_year(own_year)
-            allowed = AREAS_BY_FRAMEWORK.get(own_framework or "")
-            if allowed is not None and candidate.area not in allowed:
-                continue
-            key = (candidate.area, candidate.score, own_year)
-            if key in seen:
-                continue
-            seen.add(key)
-            scale, grade = settle_scale(candidate.family, candidate.score, own_framework)
-            judgements.append(Judgement(
-                area=candidate.area, label=candidate.label, scale=scale, grade=grade, score=candidate.score,
-                year=own_year, local_authority=council.name if council else None, evidence=candidate.evidence,
-                text=text[candidate.start:candidate.end], start=candidate.start, end=candidate.end,
-                la_gss_code=council.gss_code if council else None, framework=own_framework,
-            ))
+        key = (candidate.area, candidate.score, own_year)
+        if key in seen:
+            continue
+        seen.add(key)
+        scale, grade = settle_scale(candidate.family, candidate.score, own_framework)
+        judgements.append(Judgement(
+            area=candidate.area, label=candidate.label, scale=scale, grade=grade, score=candidate.score,
+            year=own_year, local_authority=council.name if council else None, evidence=candidate.evidence,
+            text=text[candidate.start:candidate.end], start=candidate.start, end=candidate.end,
+            la_gss_code=council.gss_code if council else None, framework=own_framework,
+        ))
     judgements.sort(key=lambda j: j.start)
     return judgements

@@ -22,6 +22,7 @@ from .grades import (
     QUOTE,
     Candidate,
     area_in,
+    earlier_year,
     grade_regex,
     iter_lines,
     iter_sentences,
@@ -157,7 +158,7 @@ def restatement_patterns() -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-def _areas_listed(text: str) -> list[str]:
+def areas_listed(text: str) -> list[str]:
     """Areas named in a list: "adoption and looked after children" -> adoption, children_in_care."""
     areas = []
     for part in re.split(r",\s*|\s+and\s+(?!achieving|progress|protection|care leavers)", text.split(".")[0]):
@@ -175,11 +176,12 @@ def restated_judgements(text: str, sections: list[Section]) -> Iterator[Candidat
                 label = match.group("grade")
                 score, family = lookup_grade(label)
                 start, end = sentence.start + match.start(), sentence.start + match.end()
-                year = int(match.group("year")) if kind == "dated" else None
+                year = (int(match.group("year")) if kind == "dated"
+                        else earlier_year(sentence.text[:match.start()], None))
                 if kind == "overall":
                     areas = ["overall"]
                 elif kind == "list":
-                    areas = _areas_listed(match.group("area"))
+                    areas = areas_listed(match.group("area"))
                 else:
                     first = area_in(match.group("area")[:60])
                     areas = [first] if first else []

@@ -69,6 +69,23 @@ def area_in(text: str) -> str | None:
     return None
 
 
+# A grade restated with an earlier inspection's year: "since 2018 when services were found to ...",
+# "a turnaround from 2013 when it was rated inadequate", "last received an inspection in January 2020".
+EARLIER_YEAR_RES = (
+    re.compile(r"\b(?:since|in|from|of)\s+(?:\w+\s+)?((?:19|20)\d\d)\s+(?:when|where|whereby)\b", re.IGNORECASE),
+    re.compile(r"\b(?:last|previous|previously|prior)\b[^.;]{0,90}?\b((?:19|20)\d\d)\b", re.IGNORECASE),
+)
+
+
+def earlier_year(before: str, year: int | None, patterns: tuple[re.Pattern[str], ...] = EARLIER_YEAR_RES) -> int | None:
+    """The earlier year a sentence's text before a grade gives it, else None."""
+    for pattern in patterns:
+        match = pattern.search(before)
+        if match and (year is None or int(match.group(1)) != year):
+            return int(match.group(1))
+    return None
+
+
 def statement(pattern: str) -> re.Pattern[str]:
     """A pattern whose ``GRADE`` stands for any grade phrase, perhaps quoted (group ``grade``)."""
     return re.compile(pattern.replace("GRADE", f"{QUOTE}(?P<grade>{grade_regex()}){QUOTE}"), re.IGNORECASE)

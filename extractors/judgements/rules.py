@@ -1,6 +1,7 @@
 """The judgement rules that run, in the order they run, with the document types each runs on.
 
-This table is the whole rule set: a rule that is not here does not run. Where two rules find the
+This table and the token patterns of ``RESTATEMENT_DOC_TYPES`` are the whole rule set: a rule
+that is not here does not run. Where two rules find the
 same area and score for the same year, the first one's finding is kept.
 """
 from __future__ import annotations
@@ -34,3 +35,7 @@ JUDGEMENT_RULES_V1: dict[str, tuple[Rule, frozenset[str]]] = {
     "lscb_headline": (report_rules.lscb_headline, REPORTS),
     "lac_main_findings": (report_rules.lac_main_findings, REPORTS),
 }
+
+# The token patterns of patterns/restatements_v1.jsonl (restatements.py) run after the table, on
+# documents that restate an inspection's grades: minutes, news, and officers' reports and bulletins.
+RESTATEMENT_DOC_TYPES = SECOND_HAND | frozenset({"other"})
