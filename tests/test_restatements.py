@@ -1,0 +1,121 @@
+"""Judgements restated second hand (minutes, news pages, officers' reports), read by the token
+patterns of patterns/restatements_v1.jsonl: for each family, texts it must read, and the
+distractors it must not take for the document's own judgements (another year's grade is kept
+with that year)."""
+import json
+
+import pytest
+
+from extractors import load_pipeline
+from extractors.errors import PatternFileError
+from extractors.judgements.restatements import load_restatement_rules
+
+MINUTES = "Agenda item\n\nMinutes:\n\n"
+ILACS = "The inspection of local authority children's services (ILACS) was reported. "
+SIF = "The inspection under the single inspection framework was reported. "
+APA = "The Annual Performance Assessment was reported. "
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def judged(nlp, text):
+    doc = nlp(text)
+    return sorted((j.area, j.score, j.year) for j in doc._.judgements)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # every area at once
+    (MINUTES + ILACS + "Halton was deemed to ‘require improvement to be good’ across all areas.",
+     [("children_in_care", 2, None), ("help_and_protection", 2, None), ("impact_of_leaders", 2, None),
+      ("overall", 2, None)]),
+    (MINUTES + SIF + "All aspects of the service were judged to be 'good'.",
+     [("adoption", 3, None), ("care_leavers", 3, None), ("children_in_care", 3, None),
+      ("help_and_protection", 3, None), ("leadership", 3, None), ("overall", 3, None)]),
+    # one grade, several areas; another grade for another area in the same sentence
+    (MINUTES + ILACS + "It was reported that Good ratings were received for the impact of leaders on social work "
+     "practice with children and families, the experiences and progress of children who need help and protection "
+     "and overall effectiveness; and an Outstanding rating for the experiences and progress of children in care "
+     "and care leavers.",
+     [("children_in_care", 4, None), ("help_and_protection", 3, None), ("impact_of_leaders", 3, None),
+      ("overall", 3, None)]),
+    (MINUTES + SIF + "Lincolnshire had received the second best judgement in the country, being rated as outstanding "
+     "in adoption performance, and rated as good in the following areas – children who need help and protection; "
+     "children looked after and achieving permanence; experiences and progress of care leavers; and leadership, "
+     "management and governance.",
+     [("adoption", 4, None), ("care_leavers", 3, None), ("children_in_care", 3, None),
+      ("help_and_protection", 3, None), ("leadership", 3, None)]),
+    (MINUTES + ILACS + "Areas relating to the impact of leaders on social work practice with children and families, "
+     "the experiences and progress of children in care and the experiences and progress of care leavers were judged "
+     "as ‘outstanding’.",
+     [("care_leavers", 4, None), ("children_in_care", 4, None), ("impact_of_leaders", 4, None)]),
+    (MINUTES + ILACS + "We have received ‘Outstanding’ sub judgements for our work with children in care; care "
+     "leavers; and for the impact of leadership and management.",
+     [("care_leavers", 4, None), ("children_in_care", 4, None), ("impact_of_leaders", 4, None)]),
+    (MINUTES + ILACS + "I am really pleased that our sub judgement for children in need of help and protection has "
+     "improved to Good.", [("help_and_protection", 3, None)]),
+    # the overall judgement, however it is named
+    (MINUTES + ILACS + "The Executive Member highlighted the Council’s achievement of maintaining its ‘Outstanding’ "
+     "judgement following the recent Ofsted inspection.", [("overall", 4, None)]),
+    (MINUTES + SIF + "The Commission considered the progress of Children’s Services subsequent to their Ofsted "
+     "grading of ‘inadequate’ issued in May.", [("overall", 1, None)]),
+    (MINUTES + ILACS + "The outcome of the Ofsted inspection report was to conclude that the overall effectiveness of "
+     "children’s services was inadequate.", [("overall", 1, None)]),
+    ("22 June 2015\n\nChildren’s services ‘require improvement’ - Ofsted\n\nThe council’s children’s services have "
+     "made steady improvements over the past two years, according to Ofsted.", [("overall", 2, None)]),
+    (MINUTES + APA + "Overall the scores were the same as last year’s assessment with all five “Every Child Matters” "
+     "outcomes rated at “Good”.",
+     [("being_healthy", 3, None), ("economic_wellbeing", 3, None), ("enjoying_and_achieving", 3, None),
+      ("positive_contribution", 3, None), ("staying_safe", 3, None)]),
+    # distractors: an earlier inspection's grade keeps its year
+    (MINUTES + ILACS + "It was the first inspection of this kind since 2018 when services were found to Require "
+     "Improvement.", [("overall", 2, 2018)]),
+    (MINUTES + ILACS + "This is an improvement on our “Good” rating of 2018.", [("overall", 3, 2018)]),
+    (MINUTES + SIF + "The ‘good’ rating is an improvement from the ‘adequate’ rating that was awarded following the "
+     "last Ofsted inspection in November 2012.", [("overall", 2, 2012), ("overall", 3, None)]),
+    # distractors: conditions, predictions, negations, national counts are no judgement
+    (MINUTES + SIF + "Inspectors have made it clear that they require further improvements before they can give the "
+     "council an overall ‘good’ rating.", []),
+    (MINUTES + SIF + "The LSCB is likely to be judged to be good at the next inspection.", []),
+    (MINUTES + SIF + "Services are not yet rated good.", []),
+    (MINUTES + SIF + "Nationally, only 20 councils were graded good.", []),
+    (MINUTES + ILACS + "The Board noted that the council would aim to be rated outstanding.", []),
+])
+def test_restated_judgements(nlp, text, expected):
+    assert judged(nlp, text) == expected
+
+
+def test_ofsted_reports_are_read_by_their_own_rules_only(nlp):
+    """A report's sentence about an earlier inspection is not read as the report's own judgement."""
+    text = ("Inspection of Anytown local authority children’s services\nInspection dates: 6 to 17 March 2023\n\n"
+            "Judgement Grade\nOverall effectiveness Good\n\nServices were judged to be inadequate in 2015.")
+    assert judged(nlp, text) == [("overall", 3, 2023)]
+
+
+@pytest.mark.parametrize("line, message", [
+    ({"id": "x", "kind": "rule", "areas": "overall", "pattern": [{"LOWER": "x"}]}, "kind 'rule' is not one of"),
+    ({"id": "x", "kind": "judgement", "areas": "somewhere", "pattern": [{"_": {"ofsted_grade": True}}]},
+     "areas 'somewhere' is not one of"),
+    ({"id": "x", "kind": "judgement", "areas": "overall", "pattern": [{"LOWER": "rated"}]},
+     "must match a grade"),
+    ({"id": "x", "kind": "judgement", "areas": "overall", "pattern": [{"LOWER": "rated", "OP": "!!"}]},
+     "bad token pattern"),
+    ({"id": "x", "kind": "judgement", "areas": "overall", "pattern": []}, "non-empty list"),
+    ({"id": "x", "kind": "guard", "words": []}, "non-empty list of words"),
+    ({"id": "x", "kind": "guard", "words": ["not"], "extra": 1}, "unknown key"),
+    ({"kind": "guard", "words": ["not"]}, "'id' must be"),
+])
+def test_a_bad_restatements_file_names_its_line(tmp_path, line, message):
+    path = tmp_path / "restatements_v9.jsonl"
+    good = {"id": "ok", "kind": "judgement", "areas": "overall", "pattern": [{"_": {"ofsted_grade": True}}]}
+    path.write_text(json.dumps(good) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(PatternFileError, match=message) as error:
+        load_restatement_rules(path)
+    assert "restatements_v9.jsonl, line 2" in str(error.value)
+
+
+def test_the_packaged_restatements_load():
+    rules = load_restatement_rules()
+    assert len(rules.patterns) >= 5 and {"not", "likely", "before"} <= rules.hedges
