@@ -1,7 +1,12 @@
 """Judgement rules: each with texts it must find and texts it must not (legends, praise)."""
+from functools import cache
+
 import pytest
+import spacy
 
 from extractors.judgements import find_judgements, settle_scale
+from extractors.judgements.restatements import RestatementMatcher, load_restatement_rules
+from extractors.judgements.rules import RESTATEMENT_DOC_TYPES
 from extractors.records import LocalAuthorityMatch
 from extractors.sections import split_sections
 from extractors.vocab import PatternFileError, parse_vocabulary
@@ -9,9 +14,20 @@ from extractors.vocab import PatternFileError, parse_vocabulary
 STOCKTON = LocalAuthorityMatch("Stockton-on-Tees", "E06000004", "808", 100.0)
 
 
+@cache
+def restatements():
+    nlp = spacy.blank("en")
+    return nlp, RestatementMatcher(nlp.vocab, load_restatement_rules())
+
+
 def judge(text, doc_type, framework, year):
+    """The rule table's judgements and, on documents that restate grades, the token patterns'."""
+    more = []
+    if doc_type in RESTATEMENT_DOC_TYPES:
+        nlp, matcher = restatements()
+        more = list(matcher.candidates(nlp.make_doc(text), text, framework=framework, year=year))
     found = find_judgements(text, split_sections(text, doc_type), doc_type=doc_type, framework=framework,
-                            year=year, council=STOCKTON)
+                            year=year, council=STOCKTON, more=more)
     return [(j.area, j.label, j.scale, j.grade, j.score, j.year, j.evidence) for j in found]
 
 

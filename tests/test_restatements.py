@@ -119,3 +119,16 @@ def test_a_bad_restatements_file_names_its_line(tmp_path, line, message):
 def test_the_packaged_restatements_load():
     rules = load_restatement_rules()
     assert len(rules.patterns) >= 5 and {"not", "likely", "before"} <= rules.hedges
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the subject decides: the council or its children's services is the overall judgement
+    (MINUTES + APA + "The overall capacity to improve was also deemed to be adequate.", [("capacity_to_improve", 2, None)]),
+    (MINUTES + APA + "The social care services were seen to be adequate, but the council’s education services were "
+     "deemed to be inadequate.", []),
+    (MINUTES + SIF + "The Isle of Wight Council’s children’s services has been rated 'good' by Ofsted.",
+     [("overall", 3, None)]),
+    (MINUTES + SIF + "Reports on schools were rated good by parents.", []),
+])
+def test_the_subject_of_a_restated_grade(nlp, text, expected):
+    assert judged(nlp, text) == expected

@@ -153,7 +153,6 @@ def restatement_patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("overall", statement(r"\bawarded\b.{0,60}?\ban?\s+overall\s+GRADE\s+(?:rating|judgement|grade)\b")),
         ("area", statement(r"\bGRADE\s+(?:rating|judgement|grade)\s+for\s+(?P<area>.{5,80})")),
         ("list", statement(r"\bareas?\s+(?:that|which)\s+GRADE,?\s+including\s+(?P<area>.{5,120})")),
-        ("overall", statement(r"\b(?:was|were|has been|have been|is|are)\s+rated\s+(?:as\s+)?GRADE")),
         ("dated", statement(r"\b(?P<year>(?:19|20)\d\d)\s+(?:grading|grade|rating|judgement)\s+of\s+GRADE\s+for\s+(?P<area>.{5,80})")),
     ]
 

@@ -50,13 +50,19 @@ LIST_WORDS = frozenset({",", ";", ":", "and", "the", "for", "in", "of", "–", "
                         "impact", "experience", "experiences", "progress", "effectiveness"})
 ALL_AREAS_RE = re.compile(r"^\W*(?:across|in|for)\s+(?:all|every|each)\s+(?:\w+\s+)?areas?\b", re.IGNORECASE)
 EVERY_ASPECT_RE = re.compile(r"\b(?:all|every)\s+(?:aspects?|areas?|judgements?)\b", re.IGNORECASE)
-ABOUT_THE_COUNCIL_RE = re.compile(r"\b(?:council|authority|children[’']s\s+services|services|service|it|they)\b",
-                                  re.IGNORECASE)
+# A clause whose subject is the council or its children's services, just before the cue: "Halton
+# was", "The Isle of Wight Council's children's services has been", "it was" (not "the council's
+# education services were").
+ABOUT_THE_COUNCIL_RE = re.compile(
+    r"(?:(?i:children[’']s\s+services|council|authority)|\b[A-Z][\w’'&-]*|\b(?i:it|they|we)"
+    r"|\b(?i:when|that|the|its|their|our|where)\s+(?i:services?))"
+    r"\s*(?:(?i:has|have|had|was|were|is|are|been|also|now|being|overall|all)\s*)*$")
 LIST_AFTER_RE = re.compile(r"^\W*(?:in|for)\b", re.IGNORECASE)
 # "our 'Good' rating of 2018": the grade's own year, written after it
 YEAR_OF_GRADE_RE = re.compile(r"^\W*(?:of|in|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 SENTENCE_BREAK_RE = re.compile(r"[.!?](?=\s)|\n")
-CLAUSE_BREAK_RE = re.compile(r"[;:–]|\band\b(?=\s+(?:an?|the)\s+\w+\s+(?:rating|judgement|grade)\b)", re.IGNORECASE)
+CLAUSE_BREAK_RE = re.compile(r"[;:–]|,?\s+(?:but|whereas|while|although)\b"
+                             r"|\band\b(?=\s+(?:an?|the)\s+\w+\s+(?:rating|judgement|grade)\b)", re.IGNORECASE)
 
 for _name in ("ofsted_grade", "ofsted_area", "ofsted_list"):
     if not Token.has_extension(_name):
@@ -184,7 +190,7 @@ class RestatementMatcher:
         listed = _listed(clause)
         if listed:
             return listed
-        return ["overall"] if ABOUT_THE_COUNCIL_RE.search(clause) else []
+        return ["overall"] if ABOUT_THE_COUNCIL_RE.search(clause.rstrip()) else []
 
 
 def mark_tokens(doc: Doc, text: str) -> None:
