@@ -19,6 +19,10 @@ MONTHS = ("january|february|march|april|may|june|july|august|september|october|n
           "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 DAY_MONTH_YEAR = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+(?:19|20)\d\d"
 DATE_RE = re.compile(DAY_MONTH_YEAR, re.IGNORECASE)
+NUMERIC_DATE = r"\d{1,2}/\d{1,2}/(?:19|20)\d\d"
+MONTH_DAY_YEAR = rf"(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+ANY_DATE = rf"(?:(?:\w+day,?\s+)?{DAY_MONTH_YEAR}|{NUMERIC_DATE}|{MONTH_DAY_YEAR})"
+ANY_DATE_RE = re.compile(ANY_DATE, re.IGNORECASE)
 YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 ACADEMIC_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\s*[/–-]\s*(?P<end>(?:19|20)?\d\d)\b")
 
@@ -75,8 +79,7 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 # Cues for the framework a report, minute or story is about, most specific first.
 FRAMEWORK_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ilacs", _cue(r"\bILACS\b", r"\binspecting local authority children.s services\b",
-                   # the title, not a sentence about the inspection ("... Children's Services (ILACS) has been rated")
-        r"\binspection of .{0,60}local authority children.s services\b(?!\s*(?:\([A-Z]+\)\s*)?(?:\.|(?:has|have|had|was|were|is|are)\b))",
+                   r"\binspection of .{0,60}local authority children.s services\b",
                    r"\bimpact of leaders on social work practice\b")),
     ("sif", _cue(r"\bsingle inspection framework\b",
                  r"\binspection of services for children in need of help and protection",
@@ -153,8 +156,49 @@ def classify_framework(text: str, doc_type: str, year: int | None) -> str | None
     return None
 
 
+# A meeting's own date, as committee systems print it: "Meeting: 30/07/2020 - Executive Board",
+# "Meeting Date September 21st 2010", "Cabinet - Monday, 17th December, 2007 10.00 am".
+MEETING_DATE_RES_V1 = (
+    re.compile(rf"\bMeeting(?:\s+Date)?\s*[:|]?\s*({ANY_DATE})", re.IGNORECASE),
+    re.compile(rf"(?m:^[^\n.]{{2,60}}?\s[-–]\s+({ANY_DATE}))", re.IGNORECASE),
+)
+DATELINE_LINES = 5
+# A site's banner shows today's date, weekday first ("• Tue. Apr 16th, 2024"): not the page's.
+SITE_BANNER_RE = re.compile(r"^\W*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s", re.IGNORECASE)
+DATELINE_LABEL_RE = re.compile(r"^\W*(?:date|published|posted|updated)\b", re.IGNORECASE)
+DATELINE_MAX_WORDS = 12
+
+
+def find_dateline(text: str) -> date | None:
+    """A news page's or a report's date among its opening lines ("22 June 2015", "07 Jan 2019 Last
+    updated at 10:00", "04/05/2011 - Permalink", "Date: Thursday, 16th May 2024 | Category: ...")."""
+    lines = [line.strip() for line in text[:1500].split("\n") if line.strip()][:DATELINE_LINES]
+    for line in lines:
+        match = ANY_DATE_RE.search(line)
+        labelled = DATELINE_LABEL_RE.match(line)
+        if not match or (SITE_BANNER_RE.match(line) and not labelled):
+            continue
+        if labelled or len(line.split()) <= DATELINE_MAX_WORDS:
+            return parse_date(match.group())
+    return None
+
+
 def find_document_date(text: str, doc_type: str) -> date | None:
-    """The date the document gives itself: a cue line, else a letter's first date line."""
+    """The date the document gives itself: a meeting's date for minutes, a dateline for news pages
+    and officers' reports, a cue line, else a letter's first date line."""
+    if doc_type == "council_minutes":
+        for cue in MEETING_DATE_RES_V1:
+            match = cue.search(text[:HEAD_CHARS])
+            if match and (day := parse_date(match.group(1))):
+                return day
+    if doc_type in ("press_release", "news_article", "other"):
+        dateline = find_dateline(text)
+        if dateline:
+            return dateline
+    if doc_type == "other":  # an officer's report to a committee: the meeting it goes to
+        match = MEETING_DATE_RES_V1[0].search(text[:HEAD_CHARS])
+        if match and (day := parse_date(match.group(1))):
+            return day
     for _, cue in DATE_LINE_CUES_V1:
         match = cue.search(text)
         if match:
@@ -182,6 +226,35 @@ def find_title_year(text: str) -> int | None:
                     end = match.group("end")
                     return int(match.group()[:4][:4 - len(end)] + end)
                 return int(match.group())
+    return None
+
+
+# "between 10 and 21 October 2022 a full inspection", "the July 2024 Ofsted inspection",
+# "the inspection ... carried out between 21st February to 4th March 2022"
+INSPECTION_YEAR_RE = re.compile(
+    r"\b((?:19|20)\d\d)\b[^.;\n]{0,40}?\b(?:ofsted\s+)?(?:inspection|assessment|rating)\b"
+    r"|\b(?:inspection|assessment)\b[^.;\n]{0,100}?\b((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+EARLIER_INSPECTION_RE = re.compile(r"\b(?:last|previous|previously|prior|earlier|since)\b", re.IGNORECASE)
+
+
+def find_assessed_year(text: str) -> int | None:
+    """The year of the inspection or assessment a second-hand text restates, as it states it:
+    in its title ("Results of Annual Performance Assessment ... for 2006/07"), as the date it
+    was published ("The APA had been published on 17th December 2008"), or beside the word
+    inspection. None when it does not say: a meeting's or a news page's own date is not it."""
+    year = find_title_year(text)
+    if year is not None:
+        return year
+    published = PUBLISHED_RE.search(text)
+    if published and (day := parse_date(published.group(1))):
+        return day.year
+    for match in INSPECTION_YEAR_RE.finditer(text):
+        sentence_start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        if EARLIER_INSPECTION_RE.search(text[sentence_start:match.end()]):
+            continue  # "the last Ofsted inspection in November 2012": an earlier one
+        return int(match.group(1) or match.group(2))
     return None
 
 

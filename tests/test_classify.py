@@ -3,7 +3,14 @@ from datetime import date
 
 import pytest
 
-from extractors.classify import classify, classify_doc_type, find_report_metadata, parse_date_range
+from extractors.classify import (
+    classify,
+    classify_doc_type,
+    find_assessed_year,
+    find_document_date,
+    find_report_metadata,
+    parse_date_range,
+)
 
 
 @pytest.mark.parametrize("text, doc_type", [
@@ -81,3 +88,40 @@ def test_report_metadata():
             "Lead inspector: Rachel Fairhurst, His Majesty’s Inspector\n")
     assert find_report_metadata(text) == {"inspection_start": "2026-05-11", "inspection_end": "2026-05-22",
                                           "lead_inspector": "Rachel Fairhurst"}
+
+
+@pytest.mark.parametrize("text, doc_type, expected", [
+    # a minute's date is its meeting's, however the committee system prints it
+    ("Issue - meetings\n\nMeeting: 15/01/2009 - Executive Board (Item 91)\n\nThe APA had been published on 17th "
+     "December 2008.", "council_minutes", date(2009, 1, 15)),
+    ("Agenda and minutes\n\nCabinet - Monday, 17th December, 2007 10.00 am\n\nVenue: Darent Room",
+     "council_minutes", date(2007, 12, 17)),
+    ("Cabinet Meeting .....17th December 2009\n\nRecord of the Decision", "council_minutes", date(2009, 12, 17)),
+    # a news page's dateline, not a date in its story
+    ("07 Jan 2019 Last updated at 10:00\n\nChildren's services rated good by Ofsted\n\nInspectors visited in "
+     "November 2018.", "press_release", date(2019, 1, 7)),
+    ("04/05/2011 - Permalink\n\nCabinet to discuss Ofsted inspection", "press_release", date(2011, 5, 4)),
+    ("Toggle Contrast\n\nBrighton & Hove’s inspection has been rated ‘Outstanding’ overall by Ofsted and everyone in "
+     "the partnership is delighted with the news.\n\nDate: Thursday, 16th May 2024 | Category: Uncategorized",
+     "other", date(2024, 5, 16)),
+    ("Report to Scrutiny Panel\nMeeting Date\nSeptember 21st 2010\nSubject", "other", date(2010, 9, 21)),
+    # no date of its own
+    ("Agenda item\n\nMinutes:\n\nThe inspection took place in 2022.", "council_minutes", None),
+])
+def test_document_date(text, doc_type, expected):
+    assert find_document_date(text, doc_type) == expected
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Results of Annual Performance Assessment of Children's Services for 2006/07 pdf icon PDF 38 KB", 2007),
+    ("Meeting: 15/01/2009\n\nThe APA had been published on 17th December 2008.", 2008),
+    ("It was reported that between 10 and 21 October 2022 a full inspection of Children’s Services was completed "
+     "and was the first inspection of this kind since 2018.", 2022),
+    ("To receive an update on the outcome of the July 2024 Ofsted inspection of Children’s Services.", 2024),
+    # an earlier inspection's year is not the one restated
+    ("The ‘good’ rating is an improvement from the ‘adequate’ rating awarded after the last Ofsted inspection in "
+     "November 2012.", None),
+    ("Children’s services rated good by Ofsted after a four-week inspection in the autumn.", None),
+])
+def test_assessed_year(text, year):
+    assert find_assessed_year(text) == year

@@ -2,7 +2,8 @@
 Ofsted's reports and visits the inspection dates, publication date and lead inspector.
 
 Set on ``doc._.doc_type``, ``doc._.framework``, ``doc._.document_date`` (a ``date``),
-``doc._.year`` and ``doc._.report_metadata`` (a dict of ISO dates and the lead inspector's
+``doc._.year``, ``doc._.assessed_year`` (the year of the inspection a second-hand text restates,
+where it says; a report's or letter's own year) and ``doc._.report_metadata`` (a dict of ISO dates and the lead inspector's
 name); the year also goes to ``doc.user_data["year"]``, which the council component reads to
 pick the register row of that year. The rules are ``extractors.classify``'s decision lists.
 """
@@ -13,10 +14,11 @@ from spacy.tokens import Doc
 
 from models.vocabulary import OFSTED_REPORT_DOC_TYPES
 
-from ..classify import classify, find_report_metadata
+from ..classify import classify, find_assessed_year, find_report_metadata
+from ..judgements.rules import RESTATEMENT_DOC_TYPES
 from .spans import check_deadline, doc_text
 
-EXTENSIONS = ("doc_type", "framework", "document_date", "year", "report_metadata")
+EXTENSIONS = ("doc_type", "framework", "document_date", "year", "assessed_year", "report_metadata")
 for _name in EXTENSIONS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -36,6 +38,9 @@ class DocumentComponent:
         doc._.framework = kind.framework
         doc._.document_date = kind.document_date
         doc._.year = year
+        # A text that restates an inspection is dated by its meeting or its page; its judgements
+        # are of the year the inspection was, where it says.
+        doc._.assessed_year = find_assessed_year(text) if kind.doc_type in RESTATEMENT_DOC_TYPES else year
         doc._.report_metadata = metadata
         doc.user_data["year"] = year
         return doc

@@ -51,10 +51,11 @@ class JudgementsComponent:
         if self.restatements is None:
             self.initialize()
         council, doc_type, text = doc._.council, doc._.doc_type or "other", doc_text(doc)
-        more = (self.restatements.candidates(doc, text, framework=doc._.framework, year=doc._.year)
+        year = doc._.assessed_year if doc._.doc_type is not None else doc._.year
+        more = (self.restatements.candidates(doc, text, framework=doc._.framework, year=year)
                 if doc_type in RESTATEMENT_DOC_TYPES else ())
         records = find_judgements(text, doc._.sections or [], doc_type=doc_type,
-                                  framework=doc._.framework, year=doc._.year, council=council, more=more)
+                                  framework=doc._.framework, year=year, council=council, more=more)
         doc._.judgements = records
         spans = []
         for record in records:
