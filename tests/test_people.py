@@ -221,3 +221,20 @@ def test_a_one_word_council_inside_a_name_gives_way_to_the_person(nlp):
     doc = nlp("Team inspectors: Mary Sutton HMI, Rob Kent HMI")
     assert [p.name for p in people_from_doc(doc)] == ["Mary Sutton", "Rob Kent"]
     assert [e.label for e in entities_from_doc(doc) if e.text in ("Mary Sutton", "Rob Kent")] == ["PERSON", "PERSON"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # minutes and news name officers with their office after a bracket or a comma
+    ("Carole Burgoyne (Strategic Director for People) submitted a written report.",
+     [("Carole Burgoyne", "Strategic Director for People")]),
+    ("Mac Heath (Head of Children and Families Services) introduced himself to the Commission.",
+     [("Mac Heath", "Head of Children and Families Services")]),
+    ("a message from one of our Lead Partners, Deb Austin (Corporate Director, Families, Children & Learning "
+     "Services at the council) regarding the inspection.",
+     [("Deb Austin", "Corporate Director, Families, Children & Learning Services")]),
+    # not a person: a body or a place before an office
+    ("The Children and Young People Scrutiny Panel (Chair of the Panel) met.", []),
+    ("Brighton and Hove, Head of Service for Schools, reported.", []),
+])
+def test_a_name_then_its_office(nlp, text, expected):
+    assert [(p.name, p.role) for p in people(nlp, text)] == expected

@@ -42,6 +42,8 @@ _WORD = rf"(?:{_CAP}|{_UPPER})"
 TITLED_RE = re.compile(rf"{_TITLE_RX}[ \t]+(?P<name>{_WORD_TITLED}(?:[ \t]*{_WORD_TITLED}){{0,3}})")
 NAME_AFTER_ROLE_RE = re.compile(rf"[ \t]*[:–-]?[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})")
 NAME_BEFORE_ROLE_RE = re.compile(rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})[ \t]*,?[ \t]*\(?$")
+# Between a name and the office after it: a bracket or a comma (", the Chair of ...").
+OFFICE_SEPARATOR_RE = re.compile(r"[ \t]*(?:\(|,[ \t]+(?:the[ \t]+|our[ \t]+)?)(?:[A-Z][\w’'&-]*[ \t]+){0,3}$")
 
 
 class _LineRegex:
@@ -342,6 +344,31 @@ class PeopleComponent:
                 found.append(Mention(name[0], name[1], text[name[0]:name[1]], "full", "role_suffix"))
         return found
 
+    def _before_office(self, text: str, ents: _Entities) -> list[Mention]:
+        """A name, then a comma or a bracket, then an office: 'Carole Burgoyne (Strategic Director for
+        People)', 'Mac Heath (Head of Children and Families Services)', 'Sue Wilson, Performance and
+        Quality Manager' (minutes name officers so)."""
+        found = []
+        if self.office_re is None:
+            return found
+        for m in self.office_re.finditer(text):
+            if starts_inside_word(text, m.start()) or not self.role_at(text, m.start(), ("office",)):
+                continue
+            line_start, _ = _line_bounds(text, m.start())
+            window = max(line_start, m.start() - 80)
+            separator = OFFICE_SEPARATOR_RE.search(text, window, m.start())
+            if separator is None:
+                continue
+            n = NAME_BEFORE_ROLE_RE.search(text, window, separator.start())
+            if n is None:
+                continue
+            name = self._trailing_name(text, n.start("name"), n.end("name"), ents)
+            if name:
+                role = self.role_text(text, m.start(), ents, set(), ("office",))
+                found.append(Mention(name[0], name[1], text[name[0]:name[1]], "full", "office_suffix",
+                                     role=role[0] if role else None))
+        return found
+
     def _signature_lines(self, text: str, ents: _Entities) -> list[Mention]:
         """A name line above a role line or after 'Yours sincerely'; 'F.Surname' above one."""
         found = []
@@ -440,6 +467,7 @@ class PeopleComponent:
         mentions = self._dedupe(
             self._titled(text, ents) + self._after_role_prefix(text, ents) + self._before_role_suffix(text, ents)
             + self._signature_lines(text, ents) + self._name_then_role_lines(text, ents)
+            + self._before_office(text, ents)
         )
         stops = {m.title_start if m.title_start is not None else m.start for m in mentions}
         for m in mentions:
