@@ -165,3 +165,25 @@ def test_a_council_named_on_the_command_line_is_compared_as_the_register_compare
         store.load_register()
         assert resolve_council(store.con, written) == council
         assert resolve_councils(store.con, written) == [council]
+
+
+@pytest.mark.parametrize("text, council, score", [
+    # named alone in the title block: sure
+    ("Stockton-on-Tees Borough Council\n\nInspection of children's services", "Stockton-on-Tees", 100.0),
+    # named beside others in the head: the share of the mentions that name it
+    ("Halton Borough Council compared with Warrington and Halton, and Knowsley", "Halton", 50.0),
+    # named only in the body, far below the head: inferred, trusted less
+    ("Minutes of the meeting\n" + "x " * 2000 + "\nThe inspection of Leeds children's services.", "Leeds", 75.0),
+])
+def test_the_documents_council_and_how_sure_that_is(text, council, score):
+    from models.register import choose_council
+
+    register = Register.default()
+    chosen = choose_council(register.find_in_text(text, 2020))
+    assert (chosen.name, chosen.match_score) == (council, score)
+
+
+def test_no_council_named_is_none():
+    from models.register import choose_council
+
+    assert choose_council(Register.default().find_in_text("Nothing about councils here.", 2020)) is None
