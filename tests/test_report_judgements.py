@@ -233,3 +233,33 @@ def test_area_grade_lines(text, expected):
 def test_lscb_headline_statements(text, expected):
     rule = JUDGEMENT_RULES_V1["headline_statements"][0]
     assert run(rule, text) == expected
+
+
+# OCR of the ILACS page-1 table reads each wrapped cell line by line: a label's second line comes
+# after its grade, a grade's second line ("to be good") after the label, table rules as "|".
+OCR_HEAD = "Inspection dates: 7 to 18 November 2022 Lead inspector: A Person Judgement Grade "
+
+
+@pytest.mark.parametrize("table, expected", [
+    ("The impact of leaders on social work Good practice with children and families The experiences and progress of "
+     "Good children who need help and protection The experiences and progress of Good children in care and care "
+     "leavers Overall effectiveness Good Since the last inspection in 2017, services have improved.",
+     [("impact_of_leaders", 3), ("help_and_protection", 3), ("children_in_care", 3), ("overall", 3)]),
+    ("The impact of leaders on social work practice with children Requires improvement and families to be good The "
+     "experiences and progress of children who need help and | Requires improvement protection to be good The "
+     "experiences and progress of children in care and care Requires improvement leavers to be good Requires "
+     "improvement Overall effectiveness to be good Since the last inspection in 2016, there has been a decline.",
+     [("impact_of_leaders", 2), ("help_and_protection", 2), ("children_in_care", 2), ("overall", 2)]),
+    ("The impact of leaders on social work practice with Requires improvement to children and families be good The "
+     "experiences and progress of children who need Inadequate help and protection The experiences and progress of "
+     "children in care and Requires improvement to care leavers be good Overall effectiveness Inadequate Services "
+     "have deteriorated.",
+     [("impact_of_leaders", 2), ("help_and_protection", 1), ("children_in_care", 2), ("overall", 1)]),
+    # narrative after the table is not read as a wrapped row
+    ("Overall effectiveness Good Since the last inspection, children have received help that is good.",
+     [("overall", 3)]),
+])
+def test_an_ocr_read_judgement_table(table, expected):
+    text = f"Inspection of Anytown local authority children’s services {OCR_HEAD}{table}"
+    found = [(c.area, c.score) for c in rj.judgement_grade_table(text, [])]
+    assert found == expected

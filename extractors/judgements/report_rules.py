@@ -73,6 +73,15 @@ def _candidate(area: str, match: re.Match[str], offset: int, start: int, evidenc
     return Candidate(area, " ".join(label.split()), score, family, evidence, start, offset + match.end())
 
 
+OCR_TABLE_RULE_RE = re.compile(r"[|—_]+")
+# What is left of a grade wrapped over lines ("Requires improvement ... to be good").
+GRADE_REST_RE = re.compile(r"\b(?:to|be|good)\b", re.IGNORECASE)
+LABEL_AFTER_GRADE_RE = re.compile(r"[ \t\n]+(?P<label>(?-i:[A-Z])[^\n.;:!?]{2,80}?)[ \t\n]+to[ \t\n]+be[ \t\n]+good\b",
+                                  re.IGNORECASE)
+# Lower-case words up to the next capitalised one: the second line of a wrapped row label.
+WRAPPED_TAIL_RE = re.compile(r"[ \t\n]*(?-i:[a-z])[^\n.;:!?]*?(?=[ \t\n]+(?-i:[A-Z0-9]))")
+
+
 def _table_rows(text: str, start: int, end: int, *, numbered: bool,
                 skip_unknown: bool = False) -> Iterator[tuple[str, re.Match[str], int]]:
     """(area, grade match, row start) for each row of a table printed from ``start`` on.
@@ -80,13 +89,28 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
     ``numbered``: each row label starts with its number ("2.1 Adoption performance").
     ``skip_unknown``: a row-shaped label naming no area is passed over instead of ending the table.
     """
-    block = text[start:end]
+    # OCR reads a table's rules as "|", "—" or "_": blanked (same length, so offsets hold).
+    block = OCR_TABLE_RULE_RE.sub(lambda rule: " " * len(rule.group()), text[start:end])
     position = 0
     for grade in grade_pattern().finditer(block):
         if grade.start() < position:
             continue
-        label = block[position:grade.start()]
-        row_start = start + position + (len(label) - len(label.lstrip()))
+        label_start = position
+        wrapped = WRAPPED_TAIL_RE.match(block, position) if position else None
+        if wrapped:  # the end of the previous row's label, which OCR read after that row's grade
+            if wrapped.end() > grade.start():  # "... to be good": the rest of the previous row's grade
+                position = wrapped.end()
+                continue
+            label_start = wrapped.end()
+        label = block[label_start:grade.start()]
+        row_start = start + label_start + (len(label) - len(label.lstrip()))
+        if not label.strip() and position and (after := LABEL_AFTER_GRADE_RE.match(block, grade.end())):
+            # OCR put the grade before its label: "Requires improvement Overall effectiveness to be good"
+            area = _names_area_at_end(after.group("label"))
+            if area is not None:
+                yield area, grade, start + after.start("label")
+            position = after.end()
+            continue
         if numbered:
             number = NUMBER_PREFIX_RE.match(label)
             if not number:
@@ -95,6 +119,12 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
         if not _row_shaped(label) or not grade.group(0)[:1].isupper():
             return  # narrative after the table, or a grade word in a sentence ("is good")
         area = _names_area_at_end(label)
+        if area is None and (tail := WRAPPED_TAIL_RE.match(block, grade.end())):
+            # A label wrapped over two lines of its cell, read by OCR line by line: "The impact of
+            # leaders on social work Good practice with children and families", and with the grade
+            # wrapped too: "... with Requires improvement to children and families be good".
+            rest = GRADE_REST_RE.sub(" ", tail.group())
+            area = _names_area_at_end(f"{label.rstrip()} {' '.join(rest.split())}")
         if area is None and not skip_unknown:
             return
         if area is not None:
