@@ -38,10 +38,11 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     # Minutes: a decision record, and the furniture of committee systems' pages (ModernGov's
     # "Agenda item", "Issue - meetings", "Meeting: 30/07/2020 - Executive Board", "Minutes:").
     ("council_minutes", "all", _cue(r"\brecord of (the )?decision\b", r"\bRESOLVED\b(?= that)", r"\bRESOLVED\s*[:–—-]",
-                                    r"\bminutes of (the|a) .{0,40}meeting\b", r"\bcall[- ]in must be\b",
-                                    r"(?m:^[ \t*]*(?:cabinet|committee|council) meeting\b[\s.:…-]{0,20}\d)",
-                                    r"(?m:^[ \t]*Minutes:[ \t]*$)", r"(?m:^[ \t]*Agenda (?:item|and minutes)\b)",
-                                    r"(?m:^[ \t]*Issue - meetings\b)", r"\bMeeting:\s*\d{1,2}/\d{1,2}/\d{2,4}\b")),
+                                    r"\bminutes of (the|a) .{0,40}meeting\b", r"\bcall[- ]in must be\b")),
+    # (the furniture stands at the top of the page: looked for there only, which keeps long reports cheap)
+    ("council_minutes", "head", _cue(r"(?m:^[ \t*]*(?:cabinet|committee|council) meeting\b[\s.:…-]{0,20}\d)",
+                                     r"(?m:^[ \t]*Minutes:[ \t]*$)", r"(?m:^[ \t]*Agenda (?:item|and minutes)\b)",
+                                     r"(?m:^[ \t]*Issue - meetings\b)", r"\bMeeting:\s*\d{1,2}/\d{1,2}/\d{2,4}\b")),
     # A council officer's report to a committee, cabinet or panel, and a council's self-assessment.
     ("other", "head", _cue(r"\bPurpose\s*:\s*For (?:Decision|Information|Noting)\b", r"\bSUMMARY\s*/\s*PURPOSE\b",
                            r"(?m:^[ \t|]*Report (?:of the|to (?:the )?)[\w ,]{0,60}(?:Director|Scrutiny|Panel|Committee|Cabinet)\b)",

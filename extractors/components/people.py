@@ -43,7 +43,7 @@ TITLED_RE = re.compile(rf"{_TITLE_RX}[ \t]+(?P<name>{_WORD_TITLED}(?:[ \t]*{_WOR
 NAME_AFTER_ROLE_RE = re.compile(rf"[ \t]*[:–-]?[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})")
 NAME_BEFORE_ROLE_RE = re.compile(rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})[ \t]*,?[ \t]*\(?$")
 # Between a name and the office after it: a bracket or a comma (", the Chair of ...").
-OFFICE_SEPARATOR_RE = re.compile(r"[ \t]*(?:\(|,[ \t]+(?:the[ \t]+|our[ \t]+)?)(?:[A-Z][\w’'&-]*[ \t]+){0,3}$")
+OFFICE_SEPARATOR_RE = re.compile(r"[ \t]*(?:\(|,[ \t]+(?:the[ \t]+|our[ \t]+)?)(?=[A-Z])")
 
 
 class _LineRegex:
@@ -346,25 +346,22 @@ class PeopleComponent:
 
     def _before_office(self, text: str, ents: _Entities) -> list[Mention]:
         """A name, then a comma or a bracket, then an office: 'Carole Burgoyne (Strategic Director for
-        People)', 'Mac Heath (Head of Children and Families Services)', 'Sue Wilson, Performance and
-        Quality Manager' (minutes name officers so)."""
+        People)', 'Mac Heath (Head of Children and Families Services)', 'Deb Austin (Corporate
+        Director, ...)' (minutes name officers so)."""
         found = []
-        if self.office_re is None:
-            return found
-        for m in self.office_re.finditer(text):
-            if starts_inside_word(text, m.start()) or not self.role_at(text, m.start(), ("office",)):
+        # From each bracket or comma before a capital, not from every office in the text: scanning
+        # for the offices themselves cost a tenth of the whole extraction.
+        for separator in OFFICE_SEPARATOR_RE.finditer(text):
+            office = self.role_at(text, separator.end(), ("office",))
+            if office is None:
                 continue
-            line_start, _ = _line_bounds(text, m.start())
-            window = max(line_start, m.start() - 80)
-            separator = OFFICE_SEPARATOR_RE.search(text, window, m.start())
-            if separator is None:
-                continue
-            n = NAME_BEFORE_ROLE_RE.search(text, window, separator.start())
+            line_start, _ = _line_bounds(text, separator.start())
+            n = NAME_BEFORE_ROLE_RE.search(text, max(line_start, separator.start() - 80), separator.start())
             if n is None:
                 continue
             name = self._trailing_name(text, n.start("name"), n.end("name"), ents)
             if name:
-                role = self.role_text(text, m.start(), ents, set(), ("office",))
+                role = self.role_text(text, separator.end(), ents, set(), ("office",))
                 found.append(Mention(name[0], name[1], text[name[0]:name[1]], "full", "office_suffix",
                                      role=role[0] if role else None))
         return found
