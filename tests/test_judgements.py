@@ -92,6 +92,9 @@ def test_judgements_found(text, doc_type, framework, year, expected):
     ("Performance for care leavers and for young people known to the offending services is good.", "annual_rating_letter", "annual_rating", 2009),
     ("One special school is outstanding, one is good and one is satisfactory.", "annual_rating_letter", "annual_rating", 2009),
     ("RESOLVED that the report be received and the good outcome of the 2009 annual performance rating be noted.", "council_minutes", "annual_rating", 2009),
+    # the LSCB's grade descriptors and shortfalls are not its judgement
+    ("The LSCB is likely to be judged to be good if it meets the criteria.", "inspection_report", "sif", 2016),
+    ("The LSCB is not yet demonstrating the characteristics of good.", "inspection_report", "sif", 2016),
     # not an inspection document: no invented judgements
     ("The weather was good and the cake was outstanding.", "other", None, None),
 ])

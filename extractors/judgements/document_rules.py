@@ -72,7 +72,10 @@ def headline_patterns() -> list[tuple[str | None, re.Pattern[str]]]:
         ("overall", statement(rf"^The rating for children{APOS}s services in .{{1,100}}? is that (?:it|they) GRADE\b")),
         ("overall", statement(rf"^{QUOTE}Services to safeguard and promote the welfare of children\b.{{0,120}}?\b(?:is|are)\s+GRADE\b")),
         # not a legend run on after the heading: "The LSCB An outstanding LSCB is ...", "... that is good"
-        ("lscb", statement(rf"^The (?:Local Safeguarding Children Board|LSCB)\b(?:(?!\b(?:an?|that|which)\s).){{0,60}}?"
+        # nor a descriptor or a shortfall: "is likely to be judged to be good", "is not yet demonstrating
+        # the characteristics of good"
+        ("lscb", statement(rf"^The (?:Local Safeguarding Children Board|LSCB)\b"
+                           rf"(?:(?!\b(?:an?|that|which|not|likely|expected|characteristics)\b).){{0,60}}?"
                             rf"\b(?:is\s+)?GRADE\b")),
         ("lscb", statement(rf"\bjudgement for the effectiveness of the (?:LSCB|Local Safeguarding Children Board) is\s+GRADE\b")),
     ]
