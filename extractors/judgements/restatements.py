@@ -194,9 +194,8 @@ class RestatementMatcher:
 
 
 def mark_tokens(doc: Doc, text: str) -> None:
-    """Mark the tokens of grade phrases, of area names, and of lists of area names."""
-    for token in doc:
-        token._.ofsted_grade = token._.ofsted_area = token._.ofsted_list = False
+    """Mark the tokens of grade phrases, of area names, and of lists of area names (a token not
+    marked keeps the extensions' default, False)."""
     for match in grade_pattern().finditer(text):
         _mark(doc, match.start(), match.end(), "ofsted_grade")
     for _area, pattern in area_patterns():
