@@ -69,6 +69,9 @@ JUDGED_DOC_TYPES: tuple[str, ...] = ("apa_letter", "annual_rating_letter", "insp
 OFSTED_REPORT_DOC_TYPES: tuple[str, ...] = ("inspection_report", "focused_visit", "monitoring_visit")
 # Documents that restate a judgement second hand rather than make it.
 SECOND_HAND_DOC_TYPES: tuple[str, ...] = ("council_minutes", "news_article", "press_release")
+# Documents that restate grades rather than make them: second-hand texts, and the rest ("other":
+# officers' reports, bulletins). Their judgements are read as restatements, drawn hollow in the report.
+RESTATING_DOC_TYPES: tuple[str, ...] = (*SECOND_HAND_DOC_TYPES, "other")
 # Letters that are a framework's own document.
 FRAMEWORK_OF_DOC_TYPE: dict[str, str] = {"apa_letter": "apa", "annual_rating_letter": "annual_rating"}
 

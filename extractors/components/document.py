@@ -12,10 +12,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.vocabulary import OFSTED_REPORT_DOC_TYPES
+from models.vocabulary import OFSTED_REPORT_DOC_TYPES, RESTATING_DOC_TYPES
 
 from ..classify import classify, find_assessed_year, find_report_metadata
-from ..judgements.rules import RESTATEMENT_DOC_TYPES
 from .spans import check_deadline, doc_text
 
 EXTENSIONS = ("doc_type", "framework", "document_date", "year", "assessed_year", "report_metadata")
@@ -40,7 +39,7 @@ class DocumentComponent:
         doc._.year = year
         # A text that restates an inspection is dated by its meeting or its page; its judgements
         # are of the year the inspection was, where it says.
-        doc._.assessed_year = find_assessed_year(text) if kind.doc_type in RESTATEMENT_DOC_TYPES else year
+        doc._.assessed_year = find_assessed_year(text) if kind.doc_type in RESTATING_DOC_TYPES else year
         doc._.report_metadata = metadata
         doc.user_data["year"] = year
         return doc

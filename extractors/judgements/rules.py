@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from models.vocabulary import SECOND_HAND_DOC_TYPES
+from models.vocabulary import RESTATING_DOC_TYPES, SECOND_HAND_DOC_TYPES
 
 from ..records import Section
 from . import document_rules, report_rules
@@ -38,4 +38,4 @@ JUDGEMENT_RULES_V1: dict[str, tuple[Rule, frozenset[str]]] = {
 
 # The token patterns of patterns/restatements_v1.jsonl (restatements.py) run after the table, on
 # documents that restate an inspection's grades: minutes, news, and officers' reports and bulletins.
-RESTATEMENT_DOC_TYPES = SECOND_HAND | frozenset({"other"})
+RESTATEMENT_DOC_TYPES = frozenset(RESTATING_DOC_TYPES)

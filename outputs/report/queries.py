@@ -10,10 +10,10 @@ from typing import Sequence
 
 import duckdb
 
-from models.vocabulary import FRAMEWORKS, SECOND_HAND_DOC_TYPES, area_name, grade_words
+from models.vocabulary import FRAMEWORKS, RESTATING_DOC_TYPES, area_name, grade_words
 
 # Documents that restate a judgement rather than make it (and unclassified ones): drawn as hollow points.
-SECONDARY_DOC_TYPES: tuple[str, ...] = (*SECOND_HAND_DOC_TYPES, "other")
+SECONDARY_DOC_TYPES: tuple[str, ...] = RESTATING_DOC_TYPES
 
 
 def framework_name(framework: str | None) -> str:
