@@ -85,7 +85,8 @@ FRAMEWORK_CUES_V1: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sif", _cue(r"\bsingle inspection framework\b",
                  r"\binspection of services for children in need of help and protection",
                  r"\breview of the effectiveness of the local safeguarding children board\b")),
-    ("safeguarding_lac", _cue(r"\b(inspection of )?(safeguarding and )?looked after children services\b")),
+    ("safeguarding_lac", _cue(r"\b(inspection of )?(safeguarding and )?looked after children services\b",
+                              r"\binspection of (?:services for )?(?:safeguarding and )?looked[- ]after children\b")),
     ("annual_rating", _cue(r"\bannual (performance )?rating\b", r"\bchildren.s services rating\b")),
     ("apa", _cue(r"\bannual performance assessment\b")),
 )
@@ -240,11 +241,25 @@ INSPECTION_YEAR_RE = re.compile(
 EARLIER_INSPECTION_RE = re.compile(r"\b(?:last|previous|previously|prior|earlier|since)\b", re.IGNORECASE)
 
 
-def find_assessed_year(text: str) -> int | None:
+# An inspection's month without its year: "Inspectors, who visited for three weeks in November".
+VISIT_MONTH_RE = re.compile(
+    rf"\b(?:visited|inspected|on site|fieldwork|inspection took place|inspection was carried out)\b[^.;\n]{{0,40}}?"
+    rf"\bin\s+(?P<month>{MONTHS})\b(?!\.?,?\s+(?:\d{{1,2}}\w*,?\s+)?(?:19|20)\d\d)", re.IGNORECASE)
+# The latest annual assessment, named without its year: APAs and annual ratings were published in
+# November and December, so a paper dated before November restates the previous year's.
+LATEST_ANNUAL_RE = re.compile(
+    r"\b(?:most recent|latest|last)\s+(?:annual performance assessment|APA|annual (?:performance )?rating"
+    r"|annual assessment)\b", re.IGNORECASE)
+ANNUAL_PUBLICATION_MONTH = 11
+
+
+def find_assessed_year(text: str, document_date: date | None = None) -> int | None:
     """The year of the inspection or assessment a second-hand text restates, as it states it:
     in its title ("Results of Annual Performance Assessment ... for 2006/07"), as the date it
     was published ("The APA had been published on 17th December 2008"), or beside the word
-    inspection. None when it does not say: a meeting's or a news page's own date is not it."""
+    inspection; else, from the document's own date, the month inspectors visited ("visited ...
+    in November" in a January page is the previous year's) or the latest annual assessment's.
+    None when it does not say: a meeting's or a news page's own date is not it."""
     year = find_title_year(text)
     if year is not None:
         return year
@@ -256,6 +271,13 @@ def find_assessed_year(text: str) -> int | None:
         if EARLIER_INSPECTION_RE.search(text[sentence_start:match.end()]):
             continue  # "the last Ofsted inspection in November 2012": an earlier one
         return int(match.group(1) or match.group(2))
+    if document_date is None:
+        return None
+    visit = VISIT_MONTH_RE.search(text)
+    if visit and (month := parse_date(f"1 {visit.group('month')} {document_date.year}")):
+        return document_date.year - (month.month > document_date.month)
+    if LATEST_ANNUAL_RE.search(text):
+        return document_date.year - (document_date.month < ANNUAL_PUBLICATION_MONTH)
     return None
 
 

@@ -88,6 +88,7 @@ class Area:
 
 
 _APA = frozenset({"apa"})
+_SLAC = frozenset({"safeguarding_lac"})
 AREAS: dict[str, Area] = {a.key: a for a in (
     Area("overall", "Overall effectiveness", frozenset(FRAMEWORKS)),
     Area("capacity_to_improve", "Capacity to improve", _APA),  # an APA area only
@@ -98,6 +99,7 @@ AREAS: dict[str, Area] = {a.key: a for a in (
     Area("economic_wellbeing", "Economic well-being", _APA),
     Area("service_management", "Management of children's services", _APA),
     Area("social_care", "Contribution of social care services", _APA),
+    Area("education", "Contribution of education services", _APA),  # the 2005 APA's two service grades
     Area("help_and_protection", "Children who need help and protection", frozenset({"sif", "ilacs"})),
     Area("children_in_care", "Children in care", frozenset({"sif", "ilacs"})),
     Area("adoption", "Adoption performance", frozenset({"sif"})),
@@ -105,6 +107,9 @@ AREAS: dict[str, Area] = {a.key: a for a in (
     Area("leadership", "Leadership, management and governance", frozenset({"sif", "safeguarding_lac"})),
     Area("impact_of_leaders", "Impact of leaders on social work practice", frozenset({"ilacs"})),
     Area("lscb", "Local Safeguarding Children Board", frozenset({"sif"})),
+    # the two overall judgements of a 2009-12 safeguarding and looked after children inspection
+    Area("safeguarding", "Safeguarding services", _SLAC),
+    Area("looked_after_children", "Services for looked after children", _SLAC),
 )}
 # The five Every Child Matters outcomes and the management of services, graded in APA letters
 # under headings of their own.
@@ -114,6 +119,21 @@ AREAS_BY_FRAMEWORK: dict[str, frozenset[str]] = {
     framework: frozenset(key for key, area in AREAS.items() if framework in area.frameworks)
     for framework in FRAMEWORKS
 }
+
+
+# What a framework calls an area that others name otherwise: minutes call ILACS's impact of leaders
+# "leadership", APA-era papers call the staying safe outcome "safeguarding", and a safeguarding
+# and looked after children inspection's judgement of children in care is its looked after children one.
+AREA_UNDER_FRAMEWORK: dict[tuple[str, str], str] = {
+    ("ilacs", "leadership"): "impact_of_leaders",
+    ("apa", "safeguarding"): "staying_safe",
+    ("safeguarding_lac", "children_in_care"): "looked_after_children",
+}
+
+
+def area_under(area: str, framework: str | None) -> str:
+    """An area as the framework it was judged under names it."""
+    return AREA_UNDER_FRAMEWORK.get((framework or "", area), area)
 
 
 # ILACS judged care leavers apart from children in care from 2023; before, one judgement held both.
@@ -130,6 +150,8 @@ def inspection_areas(framework: str | None, year: int | None) -> tuple[str, ...]
         return tuple(areas)
     if framework == "sif":
         return ("overall", "help_and_protection", "children_in_care", "adoption", "care_leavers", "leadership")
+    if framework == "safeguarding_lac":
+        return ("safeguarding", "looked_after_children")
     return ("overall",)
 
 

@@ -125,3 +125,17 @@ def test_document_date(text, doc_type, expected):
 ])
 def test_assessed_year(text, year):
     assert find_assessed_year(text) == year
+
+
+@pytest.mark.parametrize("text, dated, year", [
+    # the month inspectors visited, against the page's own date
+    ("Inspectors, who visited for three weeks in November, found children safe.", date(2019, 1, 7), 2018),
+    ("The inspection took place in March and the report was published today.", date(2020, 5, 2), 2020),
+    # the latest annual assessment, published each November or December
+    ("In its most recent annual performance assessment, the council was graded 2.", date(2006, 2, 1), 2005),
+    ("The latest annual performance assessment was published this week.", date(2007, 12, 17), 2007),
+    # no month, no latest assessment: the page's date says nothing
+    ("Children’s services rated good by Ofsted.", date(2019, 1, 7), None),
+])
+def test_assessed_year_from_the_documents_date(text, dated, year):
+    assert find_assessed_year(text, dated) == year

@@ -14,6 +14,7 @@ MINUTES = "Agenda item\n\nMinutes:\n\n"
 ILACS = "The inspection of local authority children's services (ILACS) was reported. "
 SIF = "The inspection under the single inspection framework was reported. "
 APA = "The Annual Performance Assessment was reported. "
+SLAC = "The inspection of safeguarding and looked after children services was reported. "
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +83,45 @@ def judged(nlp, text):
     (MINUTES + SIF + "Services are not yet rated good.", []),
     (MINUTES + SIF + "Nationally, only 20 councils were graded good.", []),
     (MINUTES + ILACS + "The Board noted that the council would aim to be rated outstanding.", []),
+    (MINUTES + SIF + "It is likely that the council will be judged good, which would be a first.", []),
+    # counts of sub-judgements or councils, praise and scale legends are no judgement
+    (MINUTES + SLAC + "Of ten outcome areas, seven were found to be good and two were adequate.", []),
+    (MINUTES + SLAC + "No areas were found to be inadequate.", []),
+    (MINUTES + SIF + "Their work with families was considered to be good practice.", []),
+    (MINUTES + SIF + "Nationally 3 out of 4 councils were rated good.", []),
+    (MINUTES + APA + "Councils are graded on a scale of 1 to 4, where grade 4 is the highest score.", []),
+    (MINUTES + SIF + "Ofsted rated the quality of the schools in the town as good.", []),
 ])
 def test_restated_judgements(nlp, text, expected):
+    assert judged(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # stars and numbers on the APA's four-point scale
+    (MINUTES + APA + "The annual performance assessment found that education provision merited only one star.",
+     [("education", 1, None)]),
+    (MINUTES + APA + "Social care provision was rated more positively with three stars.", [("social_care", 3, None)]),
+    (MINUTES + APA + "The council's education services were deemed to be inadequate (1-star).", [("education", 1, None)]),
+    (MINUTES + APA + "Kent received a score of 3 out of 4 for capacity to improve.", [("capacity_to_improve", 3, None)]),
+    (MINUTES + APA + "The letter gave scores of 2 out of 4 for current performance on 'Children's Services'.",
+     [("overall", 2, None)]),
+    (MINUTES + APA + "The council's children's services were graded 3 on a four-point scale, where grade 4 is the "
+     "highest.", [("overall", 3, None)]),
+    (MINUTES + APA + "The council's children's services were judged to be delivering a good service.",
+     [("overall", 3, None)]),
+    # an area as the framework names it: APA papers call staying safe "safeguarding"
+    (MINUTES + APA + "Grades of “outstanding” were achieved in Safeguarding and Being Healthy.",
+     [("being_healthy", 4, None), ("staying_safe", 4, None)]),
+    # safeguarding and looked after children inspections
+    (MINUTES + SLAC + "Services for looked after children were rated as good.", [("looked_after_children", 3, None)]),
+    (MINUTES + "The report noted the March 2010 inspection of safeguarding and looked after children, which was "
+     "graded ‘inadequate’.", [("safeguarding", 1, 2010)]),
+    # the object of the verb names the area
+    (MINUTES + SIF + "Ofsted rated the council’s Local Safeguarding Children Board (LSCB), chaired by Jo Smith, as "
+     "‘good’.", [("lscb", 3, None)]),
+    (MINUTES + SIF + "They noted that the leadership of children’s services is good.", [("leadership", 3, None)]),
+])
+def test_grades_as_numbers_stars_and_framework_areas(nlp, text, expected):
     assert judged(nlp, text) == expected
 
 
@@ -106,6 +144,8 @@ def test_ofsted_reports_are_read_by_their_own_rules_only(nlp):
     ({"id": "x", "kind": "guard", "words": []}, "non-empty list of words"),
     ({"id": "x", "kind": "guard", "words": ["not"], "extra": 1}, "unknown key"),
     ({"kind": "guard", "words": ["not"]}, "'id' must be"),
+    ({"id": "x", "kind": "guard", "words": ["not"], "scope": "everywhere"}, "scope 'everywhere' is not one of"),
+    ({"id": "x", "kind": "guard", "words": ["not"], "except_next_to_grade": "only"}, "'except_next_to_grade' must be"),
 ])
 def test_a_bad_restatements_file_names_its_line(tmp_path, line, message):
     path = tmp_path / "restatements_v9.jsonl"
@@ -118,14 +158,17 @@ def test_a_bad_restatements_file_names_its_line(tmp_path, line, message):
 
 def test_the_packaged_restatements_load():
     rules = load_restatement_rules()
-    assert len(rules.patterns) >= 5 and {"not", "likely", "before"} <= rules.hedges
+    hedges = next(guard for guard in rules.guards if guard.id == "hedges")
+    assert len(rules.patterns) >= 5 and {"not", "likely", "before"} <= hedges.words
+    assert {guard.scope for guard in rules.guards} == {"clause", "subject", "next"}
 
 
 @pytest.mark.parametrize("text, expected", [
     # the subject decides: the council or its children's services is the overall judgement
     (MINUTES + APA + "The overall capacity to improve was also deemed to be adequate.", [("capacity_to_improve", 2, None)]),
     (MINUTES + APA + "The social care services were seen to be adequate, but the council’s education services were "
-     "deemed to be inadequate.", []),
+     "deemed to be inadequate.", [("education", 1, None), ("social_care", 2, None)]),
+    (MINUTES + APA + "The schools were seen to be adequate.", []),
     (MINUTES + SIF + "The Isle of Wight Council’s children’s services has been rated 'good' by Ofsted.",
      [("overall", 3, None)]),
     (MINUTES + SIF + "Reports on schools were rated good by parents.", []),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from models.vocabulary import OFSTED_REPORT_DOC_TYPES, RESTATING_DOC_TYPES
+from models.vocabulary import OFSTED_REPORT_DOC_TYPES, RESTATING_DOC_TYPES, framework_for_year
 
 from ..classify import classify, find_assessed_year, find_report_metadata
 from .spans import check_deadline, doc_text
@@ -34,12 +34,16 @@ class DocumentComponent:
         # A report that prints no date of its own is of the year its inspection ended.
         year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
         doc._.doc_type = kind.doc_type
-        doc._.framework = kind.framework
         doc._.document_date = kind.document_date
         doc._.year = year
         # A text that restates an inspection is dated by its meeting or its page; its judgements
         # are of the year the inspection was, where it says.
-        doc._.assessed_year = find_assessed_year(text) if kind.doc_type in RESTATING_DOC_TYPES else year
+        restating = kind.doc_type in RESTATING_DOC_TYPES
+        doc._.assessed_year = find_assessed_year(text, kind.document_date) if restating else year
+        # A text that names no framework restates one of its inspection's year's.
+        if restating and kind.framework is None:
+            kind.framework = framework_for_year(doc._.assessed_year or year)
+        doc._.framework = kind.framework
         doc._.report_metadata = metadata
         doc.user_data["year"] = year
         return doc

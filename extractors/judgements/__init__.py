@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import chain
 
-from models.vocabulary import AREAS_BY_FRAMEWORK, framework_for_year
+from models.vocabulary import AREAS_BY_FRAMEWORK, area_under, framework_for_year
 
 from ..records import Judgement, LocalAuthorityMatch, Section
 from .grades import Candidate, area_in, area_patterns, grade_regex, iter_lines, iter_sentences, lookup_grade
@@ -43,19 +43,22 @@ def find_judgements(text: str, sections: list[Section], *, doc_type: str, framew
     seen: set[tuple[str, int, int | None]] = set()
     found = chain.from_iterable(function(text, sections) for function, doc_types in JUDGEMENT_RULES_V1.values()
                                 if doc_type in doc_types)
-    for candidate in chain(found, more):
+    restated = ((candidate, True) for candidate in more)
+    for candidate, is_restated in chain(((candidate, False) for candidate in found), restated):
         own_year = candidate.year if candidate.year is not None else year
         own_framework = framework if candidate.year in (None, year) else framework_for_year(own_year)
+        # A restatement names areas as people do; a report's rules read Ofsted's own names.
+        area = area_under(candidate.area, own_framework) if is_restated else candidate.area
         allowed = AREAS_BY_FRAMEWORK.get(own_framework or "")
-        if allowed is not None and candidate.area not in allowed:
+        if allowed is not None and area not in allowed:
             continue
-        key = (candidate.area, candidate.score, own_year)
+        key = (area, candidate.score, own_year)
         if key in seen:
             continue
         seen.add(key)
         scale, grade = settle_scale(candidate.family, candidate.score, own_framework)
         judgements.append(Judgement(
-            area=candidate.area, label=candidate.label, scale=scale, grade=grade, score=candidate.score,
+            area=area, label=candidate.label, scale=scale, grade=grade, score=candidate.score,
             year=own_year, local_authority=council.name if council else None, evidence=candidate.evidence,
             text=text[candidate.start:candidate.end], start=candidate.start, end=candidate.end,
             la_gss_code=council.gss_code if council else None, framework=own_framework,

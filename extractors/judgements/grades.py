@@ -47,10 +47,40 @@ def grade_pattern() -> re.Pattern[str]:
     return re.compile(grade_regex(), re.IGNORECASE)
 
 
+# A grade written as a number on Ofsted's four-point scale, as restatements write it: "3 out of 4",
+# "merited only one star", "adequate (2-star)", "graded 2 on a 4 point scale", "grade 3 (good)". A
+# scale's legend ("grade 4 is the highest score", "graded 1 to 4") and counts ("3 out of 4
+# councils") are not grades.
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
+NUMBER_GRADE_RE = re.compile(
+    r"\b(?P<out>[1-4])\s+out\s+of\s+(?:4|four)\b(?!\s+(?:councils?|authorities|local|areas?|of)\b)"
+    r"|\b(?P<star>one|two|three|four|[1-4])[\s-]stars?\b"
+    r"|(?<=\bgraded\s)(?P<graded>[1-4])\b(?!\s*(?:to|-|–|and|or|%)\s*\d?)"
+    r"|(?<=\bgrade\s)(?P<grade>[1-4])\b(?!\s*(?:to|-|–|and|or|%)\s*\d?)(?!\s+(?:is|was|means|being)\b)",
+    re.IGNORECASE)
+_NUMBER_LABEL_RE = re.compile(r"^(?:" + NUMBER_GRADE_RE.pattern.replace("(?<=\\bgraded\\s)", "graded\\s+")
+                              .replace("(?<=\\bgrade\\s)", "grade\\s+") + r")$", re.IGNORECASE)
+
+
+def number_grade(label: str) -> int | None:
+    """The score of a grade written as a number ("3 out of 4", "one star", "2-star", "2"), or None."""
+    text = " ".join(label.split()).strip(" ()“”\"'‘’.")
+    if re.fullmatch(r"[1-4]", text):
+        return int(text)
+    match = _NUMBER_LABEL_RE.match(text)
+    if not match:
+        return None
+    number = next(value for value in match.groupdict().values() if value)
+    return NUMBER_WORDS.get(number.lower()) or int(number)
+
+
 def lookup_grade(label: str) -> tuple[int, str] | None:
     """(score, family) of a grade phrase as written, or None."""
     key = " ".join(re.sub(r"\(\d\)", "", label).lower().replace("-", " ").split()).strip(" “”\"'‘’.")
-    return grade_table().get(key)
+    found = grade_table().get(key)
+    if found is None and (number := number_grade(label)) is not None:
+        return number, "number"
+    return found
 
 
 @lru_cache(maxsize=1)

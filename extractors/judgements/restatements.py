@@ -6,8 +6,9 @@ improvement to be good across all areas").
 The patterns are the versioned file ``patterns/restatements_v1.jsonl``, validated when it loads:
 a ``judgement`` line is a spaCy Matcher pattern with the way its areas are read (``areas``), a
 ``guard`` line lists the words that make a grade something other than a judgement (a prediction,
-a condition, a negation, a count). Before matching, every token of a grade phrase is marked
-``token._.ofsted_grade``, of an area's name ``token._.ofsted_area``, and of a list of areas (the
+a condition, a negation, a count), looked for in the grade's clause before it or as its subject.
+Before matching, every token of a grade phrase is marked ``token._.ofsted_grade`` (and of a grade
+written as a number, "3 out of 4", "two stars", also ``token._.ofsted_number``), of an area's name ``token._.ofsted_area``, and of a list of areas (the
 names and the words between them) ``token._.ofsted_list``, so a pattern can say "a grade", "an
 area" or "a list of areas" with the phrase lists of ``grades.py``.
 
@@ -16,6 +17,11 @@ How each pattern's ``areas`` are read:
 - ``overall``: the judgement is the overall one ("its 'Outstanding' judgement");
 - ``after``: the areas listed after the match's "for" or "in";
 - ``before``: the area named at the start of the match;
+- ``inside``: the areas named between the match's cue and its grade ("rated the city's Local
+  Safeguarding Children Board as 'good'"), else overall where it names children's services;
+- ``following``: the areas named after the match, up to the clause's end or the next grade
+  ("3 out of 4 for 'Capacity to Improve'"), else overall where it names children's services or
+  current performance;
 - ``apa_outcomes``: the five Every Child Matters outcomes;
 - ``clause``: "across all areas" after the grade means every area the inspection judges; else
   areas listed after it ("rated as good in adoption"); else the areas named before the cue in
@@ -39,11 +45,25 @@ from spacy.tokens import Doc, Token
 from models.vocabulary import APA_OUTCOME_AREAS, inspection_areas
 
 from ..errors import PatternFileError
-from .grades import EARLIER_YEAR_RES, Candidate, area_in, area_patterns, earlier_year, grade_pattern, lookup_grade
+from .grades import (
+    EARLIER_YEAR_RES,
+    NUMBER_GRADE_RE,
+    Candidate,
+    area_in,
+    area_patterns,
+    earlier_year,
+    grade_pattern,
+    lookup_grade,
+)
 
-AREA_KINDS = frozenset({"overall", "after", "before", "apa_outcomes", "clause"})
+AREA_KINDS = frozenset({"overall", "after", "before", "apa_outcomes", "clause", "inside", "following"})
 LINE_KINDS = frozenset({"judgement", "guard"})
-_KEYS = {"judgement": {"id", "kind", "areas", "pattern", "comment"}, "guard": {"id", "kind", "words", "comment"}}
+# Where a guard's words are looked for: anywhere in the grade's clause before it ("likely to be
+# judged good"), as the first word of that clause, its subject ("Seven were found to be good"), or
+# as the word next after the grade ("judged to be good practice": praise).
+GUARD_SCOPES = frozenset({"clause", "subject", "next"})
+_KEYS = {"judgement": {"id", "kind", "areas", "pattern", "comment"},
+         "guard": {"id", "kind", "words", "scope", "except_next_to_grade", "comment"}}
 # Words between the names in a list of areas ("A, B and C", "A; B; and C", "areas – A").
 LIST_WORDS = frozenset({",", ";", ":", "and", "the", "for", "in", "of", "–", "-", "following", "areas", "area",
                         "relating", "to", "&", "•", "·", "both", "our", "its", "their", "work", "with",
@@ -56,15 +76,21 @@ EVERY_ASPECT_RE = re.compile(r"\b(?:all|every)\s+(?:aspects?|areas?|judgements?)
 ABOUT_THE_COUNCIL_RE = re.compile(
     r"(?:(?i:children[’']s\s+services|council|authority)|\b[A-Z][\w’'&-]*|\b(?i:it|they|we)"
     r"|\b(?i:when|that|the|its|their|our|where)\s+(?i:services?))"
-    r"\s*(?:(?i:has|have|had|was|were|is|are|been|also|now|being|overall|all)\s*)*$")
+    r"\s*(?:(?i:has|have|had|was|were|is|are|been|also|now|being|overall|all|deemed|judged|found|"
+    r"considered|seen|rated|to|be|as)\s*)*$")
+# What a grade is for when no area is named: the council's children's services, its current performance.
+COUNCIL_SERVICES_RE = re.compile(r"\bchildren[’']s\s+services\b|\bcurrent\s+performance\b", re.IGNORECASE)
 LIST_AFTER_RE = re.compile(r"^\W*(?:in|for)\b", re.IGNORECASE)
 # "our 'Good' rating of 2018": the grade's own year, written after it
 YEAR_OF_GRADE_RE = re.compile(r"^\W*(?:of|in|from)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 SENTENCE_BREAK_RE = re.compile(r"[.!?](?=\s)|\n")
-CLAUSE_BREAK_RE = re.compile(r"[;:–]|,?\s+(?:but|whereas|while|although)\b"
+CLAUSE_BREAK_RE = re.compile(r"[;:–]|\s[-—]\s|,?\s+(?:but|whereas|while|although)\b"
                              r"|\band\b(?=\s+(?:an?|the)\s+\w+\s+(?:rating|judgement|grade)\b)", re.IGNORECASE)
+# A guard's clause also ends at a relative clause, which states its own fact: "Calderdale's likely
+# assessment will be limited by the January 2010 inspection, which was graded 'inadequate'".
+GUARD_BREAK_RE = re.compile(CLAUSE_BREAK_RE.pattern + r"|,\s*(?:which|who)\b", re.IGNORECASE)
 
-for _name in ("ofsted_grade", "ofsted_area", "ofsted_list"):
+for _name in ("ofsted_grade", "ofsted_number", "ofsted_area", "ofsted_list"):
     if not Token.has_extension(_name):
         Token.set_extension(_name, default=False)
 
@@ -78,11 +104,39 @@ class RestatementPattern:
 
 
 @dataclass(frozen=True, slots=True)
+class Guard:
+    """Words that make a grade something other than a judgement, and where they are looked for;
+    ``except_next_to_grade`` words guard only away from the grade ("merited only one star" is a
+    grade, "only 20 were graded good" a count)."""
+
+    id: str
+    words: frozenset[str]
+    scope: str
+    except_next_to_grade: frozenset[str]
+
+    def follows(self, after_grade: str) -> bool:
+        """Whether the word just after the grade keeps it out ("judged to be good practice")."""
+        words = re.findall(r"[a-z]+", after_grade[:40].lower())
+        return self.scope == "next" and bool(words) and words[0] in self.words
+
+    def holds(self, clause: str) -> bool:
+        """Whether the guard keeps a grade out, given its clause's text up to the grade."""
+        words = re.findall(r"[a-z]+", clause.lower())
+        if self.scope == "next":
+            return False  # looked for after the grade: ``follows``
+        if self.scope == "subject":
+            return bool(words) and words[0] in self.words
+        if words and words[-1] in self.except_next_to_grade:
+            words = words[:-1]
+        return any(word in self.words for word in words)
+
+
+@dataclass(frozen=True, slots=True)
 class RestatementRules:
-    """A validated restatements file: its patterns and its guard words."""
+    """A validated restatements file: its patterns and its guards."""
 
     patterns: tuple[RestatementPattern, ...]
-    hedges: frozenset[str]
+    guards: tuple[Guard, ...]
 
 
 def load_restatement_rules(name: str | Path = "restatements_v1.jsonl") -> RestatementRules:
@@ -90,7 +144,7 @@ def load_restatement_rules(name: str | Path = "restatements_v1.jsonl") -> Restat
     from ..components.patterns import read_jsonl, resolve_path  # the package registers components
 
     path = resolve_path(name)
-    patterns, hedges = [], set()
+    patterns, guards = [], []
     for number, obj in read_jsonl(path):
         kind = obj.get("kind")
         if kind not in LINE_KINDS:
@@ -101,10 +155,15 @@ def load_restatement_rules(name: str | Path = "restatements_v1.jsonl") -> Restat
         if not isinstance(obj.get("id"), str) or not obj["id"].strip():
             raise PatternFileError(path, number, "'id' must be a non-empty string")
         if kind == "guard":
-            words = obj.get("words")
-            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-                raise PatternFileError(path, number, "'words' must be a non-empty list of words")
-            hedges.update(word.lower() for word in words)
+            words, exceptions = obj.get("words"), obj.get("except_next_to_grade", [])
+            for key, value in (("words", words), ("except_next_to_grade", exceptions or ["-"])):
+                if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
+                    raise PatternFileError(path, number, f"{key!r} must be a non-empty list of words")
+            scope = obj.get("scope", "clause")
+            if scope not in GUARD_SCOPES:
+                raise PatternFileError(path, number, f"scope {scope!r} is not one of {sorted(GUARD_SCOPES)}")
+            guards.append(Guard(obj["id"], frozenset(w.lower() for w in words), scope,
+                                frozenset(w.lower() for w in exceptions)))
             continue
         if obj.get("areas") not in AREA_KINDS:
             raise PatternFileError(path, number, f"areas {obj.get('areas')!r} is not one of {sorted(AREA_KINDS)}")
@@ -114,12 +173,14 @@ def load_restatement_rules(name: str | Path = "restatements_v1.jsonl") -> Restat
         errors = validate_token_pattern(pattern)
         if errors:
             raise PatternFileError(path, number, "bad token pattern: " + "; ".join(errors))
-        if not any(token.get("_", {}).get("ofsted_grade") for token in pattern):
-            raise PatternFileError(path, number, "a judgement pattern must match a grade ({'_': {'ofsted_grade': true}})")
+        if not any(token.get("_", {}).get("ofsted_grade") or token.get("_", {}).get("ofsted_number")
+                   for token in pattern):
+            raise PatternFileError(path, number, "a judgement pattern must match a grade ({'_': {'ofsted_grade': true}} "
+                                                 "or {'_': {'ofsted_number': true}})")
         patterns.append(RestatementPattern(obj["id"], obj["areas"], pattern, number))
     if not patterns:
         raise PatternFileError(path, 0, "no judgement patterns")
-    return RestatementRules(tuple(patterns), frozenset(hedges))
+    return RestatementRules(tuple(patterns), tuple(guards))
 
 
 class RestatementMatcher:
@@ -146,7 +207,7 @@ class RestatementMatcher:
             if found is None:
                 continue
             sentence_start, sentence_end = _sentence(text, span.start_char, span.end_char)
-            if self._hedged(text[sentence_start:grade[1]]):
+            if self._guarded(text[sentence_start:grade[0]], text[grade[1]:sentence_end]):
                 continue
             areas = self._areas(self.areas_of[match_id], text, span, grade, sentence_start, sentence_end,
                                 framework, year)
@@ -156,13 +217,12 @@ class RestatementMatcher:
             own_year = earlier_year(text[sentence_start:span.start_char], year) or earlier_year(
                 following, year, patterns=(*EARLIER_YEAR_RES[1:], YEAR_OF_GRADE_RE))
             score, family = found
-            if framework == "ilacs":  # what ILACS calls the impact of leaders, minutes call leadership
-                areas = [("impact_of_leaders" if area == "leadership" else area) for area in areas]
             for area in dict.fromkeys(areas):
                 yield Candidate(area, label, score, family, "prose", span.start_char, span.end_char, own_year)
 
-    def _hedged(self, before_grade: str) -> bool:
-        return any(word in self.rules.hedges for word in re.findall(r"[a-z]+", before_grade.lower()))
+    def _guarded(self, before_grade: str, after_grade: str) -> bool:
+        clause = GUARD_BREAK_RE.split(before_grade)[-1]
+        return any(guard.holds(clause) or guard.follows(after_grade) for guard in self.rules.guards)
 
     def _areas(self, kind: str, text: str, span, grade: tuple[int, int], sentence_start: int, sentence_end: int,
                framework: str | None, year: int | None) -> list[str]:
@@ -177,6 +237,14 @@ class RestatementMatcher:
             return [area] if area else []
         if kind == "after":
             return _listed(text[grade[1]:span.end_char])
+        if kind == "inside":  # "Ofsted rated the city's Local Safeguarding Children Board as 'good'"
+            inside = text[span.start_char:grade[0]]
+            listed = _listed(inside)
+            return listed or (["overall"] if COUNCIL_SERVICES_RE.search(inside) else [])
+        if kind == "following":  # "3 out of 4 for current performance on 'Children's Services'"
+            following = CLAUSE_BREAK_RE.split(_up_to_next_grade(text[span.end_char:sentence_end]))[0]
+            listed = _listed(following)
+            return listed or (["overall"] if COUNCIL_SERVICES_RE.search(following) else [])
         after = _up_to_next_grade(text[span.end_char:sentence_end])
         if ALL_AREAS_RE.match(after):
             return list(inspection_areas(framework, year))
@@ -198,6 +266,9 @@ def mark_tokens(doc: Doc, text: str) -> None:
     marked keeps the extensions' default, False)."""
     for match in grade_pattern().finditer(text):
         _mark(doc, match.start(), match.end(), "ofsted_grade")
+    for match in NUMBER_GRADE_RE.finditer(text):
+        _mark(doc, match.start(), match.end(), "ofsted_grade")
+        _mark(doc, match.start(), match.end(), "ofsted_number")
     for _area, pattern in area_patterns():
         for match in pattern.finditer(text):
             _mark(doc, match.start(), match.end(), "ofsted_area")
@@ -244,8 +315,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _up_to_next_grade(text: str) -> str:
     """A sentence's text after a match, up to the next grade phrase (which is another finding's)."""
-    following = grade_pattern().search(text)
-    return text[:following.start()] if following else text
+    ends = [match.start() for pattern in (grade_pattern(), NUMBER_GRADE_RE) if (match := pattern.search(text))]
+    return text[:min(ends)] if ends else text
 
 
 def _clause_before(text: str) -> str:
