@@ -107,12 +107,14 @@ class Extractor:
         cleaned.boilerplate[:0] = document.furniture
         text = cleaned.text
         self.limits.check_text(path, len(text))  # cleaning joins pages: spaCy must never see more
+        from .components.council import PATH_KEY
         from .components.spans import DEADLINE_KEY
         from .entities import entities_from_doc, make_doc, people_from_doc
 
         deadline.check("tokenizing")
         doc = make_doc(self.nlp, text)
         doc.user_data[DEADLINE_KEY] = deadline  # each component checks it before its work
+        doc.user_data[PATH_KEY] = str(path)  # a council never named in the text may be in the file's name
         doc = self.nlp(doc)
         del doc.user_data[DEADLINE_KEY]
         deadline.check("collecting entities and people")

@@ -156,6 +156,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+MIN_SQUASHED = 4  # shorter words ("iow", "lb") name nothing for certain
+
+
+def squash(text: str) -> str:
+    """A name as letters only, without "and": how a web address or a file name writes it."""
+    return re.sub(r"[^a-z]", "", re.sub(r"\band\b", "", normalise(text)))
+
+
 def core(text: str) -> str:
     """Normalised name with council-type words ("Borough Council", "City of"...) stripped."""
     key = " " + normalise(text) + " "
@@ -242,6 +250,17 @@ class Register:
             del self._core[key]
         self._core_keys = list(self._core)
         self._form_to_name, self._mention_re = self._compile_mentions()
+        # Names as web addresses and file names write them: letters only, no "and" ("brightonhove",
+        # "telfordwrekin", "westberkshire"); a squashed form two councils share is nobody's.
+        self._squashed: dict[str, str] = {}
+        ambiguous_squashed: set[str] = set()
+        for row in rows:
+            for form in {*row.forms(), core(row.name)}:
+                key = squash(form)
+                if len(key) >= MIN_SQUASHED and self._squashed.setdefault(key, row.name) != row.name:
+                    ambiguous_squashed.add(key)
+        for key in ambiguous_squashed:
+            del self._squashed[key]
 
     @classmethod
     def from_csv_text(cls, text: str, threshold: float = DEFAULT_THRESHOLD) -> "Register":
@@ -344,6 +363,19 @@ class Register:
         if score < self.threshold:
             return None
         return self._to_match(name, score, year, month)
+
+    def match_identifier(self, word: str, year: int | None = None, *, abbreviated: bool = False,
+                         score: float = 100.0) -> LocalAuthorityMatch | None:
+        """The council a web address's or a file name's word names ("westberks" with ``abbreviated``,
+        "telfordwrekin", "brighton-hove"), or None when it names none or several."""
+        key = squash(word)
+        if len(key) < MIN_SQUASHED:
+            return None
+        name = self._squashed.get(key)
+        if name is None and abbreviated:
+            names = {found for squashed, found in self._squashed.items() if squashed.startswith(key)}
+            name = names.pop() if len(names) == 1 else None
+        return self._to_match(name, score, year, None) if name else None
 
     # -- mentions in text -------------------------------------------------------------------
     def _compile_mentions(self) -> tuple[dict[str, str], re.Pattern]:

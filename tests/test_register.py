@@ -187,3 +187,47 @@ def test_no_council_named_is_none():
     from models.register import choose_council
 
     assert choose_council(Register.default().find_in_text("Nothing about councils here.", 2020)) is None
+
+
+@pytest.mark.parametrize("word, abbreviated, council", [
+    # how web addresses and file names write a council's name
+    ("telfordwrekin", False, "Telford and Wrekin"),
+    ("brighton-hove", False, "Brighton and Hove"),
+    ("northnorthamptonshire", False, "North Northamptonshire"),
+    ("kingstonuponhull", False, "Kingston upon Hull"),
+    ("westberks", True, "West Berkshire"),
+    # must not: an abbreviation outside addresses, a word two councils begin with, words that are no council
+    ("westberks", False, None),
+    ("north", True, None),
+    ("iow", True, None),
+    ("minutes", False, None),
+    ("cabinet", True, None),
+])
+def test_a_council_written_as_one_word(register, word, abbreviated, council):
+    found = register.match_identifier(word, 2020, abbreviated=abbreviated)
+    assert (found.name if found else None) == council
+
+
+@pytest.mark.parametrize("text, path, council, score", [
+    # a council named in its text: the text decides, whatever the file is called
+    ("The Leeds City Council executive board met.", "data/raw/halton/minutes.txt", "Leeds", 100.0),
+    # named only as "the Council": its web address, else its file's name or folder
+    ("Please email executivecycle@westberks.gov.uk.\n\nThe Council was judged inadequate.", "x.txt",
+     "West Berkshire", 60.0),
+    ("The Council was judged outstanding.", "data/raw/ilacs2024_telfordwrekin_scrutiny_minutes.txt",
+     "Telford and Wrekin", 40.0),
+    ("The Council was judged outstanding.", "data/raw/80418_north-yorkshire/report 2019.pdf", "North Yorkshire", 40.0),
+    # must not: addresses of two councils, a path that names none
+    ("See www.leeds.gov.uk and www.kent.gov.uk.", "notes.txt", None, None),
+    ("The Council was judged good.", "data/raw/cabinet_minutes_2019.txt", None, None),
+])
+def test_a_council_never_named_is_inferred_and_trusted_less(text, path, council, score):
+    from extractors import load_pipeline
+    from extractors.components.council import PATH_KEY
+
+    nlp = load_pipeline()
+    doc = nlp.make_doc(text)
+    doc.user_data[PATH_KEY] = path
+    doc = nlp(doc)
+    found = doc._.council
+    assert ((found.name, found.match_score) if found else (None, None)) == (council, score)
