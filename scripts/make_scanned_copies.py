@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -42,6 +43,9 @@ def scanned_pages(source: Path, *, dpi: int, max_degrees: float, blur: float, rn
         document.close()
 
 
+FIXED_DATE = time.gmtime(946684800)  # 2000-01-01
+
+
 def make_copy(source: Path, target: Path, *, dpi: int, max_degrees: float, blur: float, seed: int,
               max_pages: int | None = None) -> int:
     """Write the image-only copy of one PDF; returns its number of pages."""
@@ -51,7 +55,9 @@ def make_copy(source: Path, target: Path, *, dpi: int, max_degrees: float, blur:
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    pages[0].save(partial, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    # a fixed creation date: the same command makes the same bytes, whenever it runs
+    pages[0].save(partial, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi,
+                  creationDate=FIXED_DATE, modDate=FIXED_DATE)
     partial.replace(target)
     return len(pages)
 
