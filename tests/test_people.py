@@ -151,6 +151,24 @@ GOOD = [
     # apposition
     ("The Council’s Cabinet Member for Children and Young People, Councillor Ann McCoy, said:",
      [("Ann McCoy", "Councillor", "Cabinet Member for Children and Young People")]),
+    ("The Council has a new Director of Children’s Services, Sharon Muldoon and a new Service Director for "
+     "Children, Young People and Families, Jane Anstis, who are leading the changes.",
+     [("Sharon Muldoon", None, "Director of Children’s Services"),
+      ("Jane Anstis", None, "Service Director for Children, Young People and Families")]),
+    # names in passing in stories and minutes
+    ("Steve Crocker, director of children’s services, said: “We are delighted.”",
+     [("Steve Crocker", None, "director of children’s services")]),
+    ("The department had appointed Eleanor Brazil as the commissioner for children’s services.",
+     [("Eleanor Brazil", None, "commissioner for children’s services")]),
+    ("Ofsted rated the board, chaired by Graham Bartlett, as good.", [("Graham Bartlett", None, None)]),
+    ("Contact: Karen Mannering / Geoff Mills  (01622) 694367", [("Karen Mannering", None, "Contact"),
+                                                                 ("Geoff Mills", None, "Contact")]),
+    ("Team inspectors: Carolyn Spray, Jenny Turnross, Ali Mekki", [
+        ("Carolyn Spray", None, "Team Inspector"), ("Jenny Turnross", None, "Team Inspector"),
+        ("Ali Mekki", None, "Team Inspector")]),
+    # accents and apostrophes
+    ("Lead inspector: Máire Atherton", [("Máire Atherton", None, "Lead Inspector")]),
+    ("Zoë O’Connor, chair of the board, said it was good.", [("Zoë O’Connor", None, "chair of the board")]),
 ]
 
 
@@ -176,6 +194,9 @@ BAD = [
     "Redcar and Cleveland Borough Council\nSeafield House\nKirkleatham Street\nRedcar",
     "Key strengths\tKey areas for improvement",
     "Miss out on education",
+    "Performance and Quality Manager, Resources Directorate",
+    "The plan was chaired by the Leader of the Council.",
+    "Children and Young People, Education and Skills, said the report.",
 ]
 
 

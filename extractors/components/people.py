@@ -6,7 +6,10 @@ role written before it ("Lead inspector: Jane Smith"); a name before an inspecto
 ("Jane Smith HMI", "Jane Smith, His Majesty’s Inspector"); signature lines (a line of 2-3
 capitalised or ALL-CAPS words above a role line, or after "Yours sincerely", and an
 "F.Surname" scribble above such a line); and a line starting with a name followed by a role
-("Juliet Winstanley Divisional Manager, CAA"). Roles come from ``patterns/roles_v1.jsonl``.
+("Juliet Winstanley Divisional Manager, CAA"); and names in passing in stories and minutes
+("X, director of children’s services, said", "appointed X as ...", "chaired by X", "Director of
+Children’s Services, X"). Names may carry accents and apostrophes ("Máire", "O’Brien"). Roles
+come from ``patterns/roles_v1.jsonl``.
 
 Mentions are stored in ``doc.user_data["ofsted_people"]`` for ``extractors.people``.
 """
@@ -31,8 +34,11 @@ TITLES = frozenset(
      "Lord", "Lady", "Baroness", "Rev", "Revd", "Reverend"}
 )
 _TITLE_RX = r"(?P<title>Mrs|Mr|Ms|Miss|Mx|Dr|Councillor|Cllr|Sir|Dame|Professor|Prof|Lord|Lady|Baroness|Revd|Rev|Reverend)\.?"
-_CAP = r"(?:(?:Mc|Mac|O’|O'|D’|D')?[A-Z][a-z]+(?:-[A-Z][a-z]+)*)(?![A-Za-z])"
-_UPPER = r"(?:[A-Z][A-Z’'-]*[A-Z])(?![A-Za-z])"
+# Letters of names beyond ASCII: "Máire", "Zoë", "Łukasz" (Latin-1 and Latin Extended-A).
+_UP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_LOW = "a-zß-öø-ÿ\u0100-\u017f"
+_CAP = rf"(?:(?:Mc|Mac|O’|O'|D’|D')?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*)(?![{_UP}{_LOW}])"
+_UPPER = rf"(?:[{_UP}][{_UP}’'-]*[{_UP}])(?![{_UP}{_LOW}])"
 _INITIAL = r"(?:[A-Z]\.|[A-Z](?=[ \t]))"
 _WORD_TITLED = rf"(?:{_CAP}|{_INITIAL})"
 _WORD = rf"(?:{_CAP}|{_UPPER})"
@@ -66,6 +72,20 @@ SIGNATURE_LINE_RE = _LineRegex(rf"[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,2}}
 INITIAL_LINE_RE = _LineRegex(rf"[ \t]*(?P<name>[A-Z]\.[ \t]?{_CAP}){_LINE_END}")
 LINE_START_NAME_RE = _LineRegex(rf"[ \t]*(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})(?=[ \t]*,?[ \t]+[A-Z(])")
 YOURS_RE = re.compile(r"Yours (?:sincerely|faithfully|truly)", re.I)
+# How stories and minutes name people in passing: "Steve Crocker, director of children’s services,
+# said", "appointed Eleanor Brazil as the commissioner for ...", "chaired by Graham Bartlett",
+# "Director of Children’s Services, Sharon Muldoon and ...".
+NAME_SAID_RE = re.compile(
+    rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}}),[ \t]+(?P<role>[^,.;:\n“”\"]{{3,90}}?),[ \t]+"
+    r"(?:said|says|added|adds|commented|explained|told)\b")
+NAME_AFTER_VERB_RE = re.compile(
+    rf"\b(?:appointed|chaired[ \t]+by|led[ \t]+by|presented[ \t]+by|introduced[ \t]+by|signed[ \t]+by)[ \t]+"
+    rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})(?:[ \t]+as[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|its[ \t]+)?"
+    r"(?P<role>[^,.;:\n]{3,80}))?(?=[ \t]*(?:[,.;:)\n]|$|and\b|who\b|to\b|for\b|at\b|in\b))")
+NAME_AFTER_OFFICE_RE = re.compile(
+    rf",[ \t]+(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}})(?=[ \t]*(?:[,.;)]|$|\n|and\b|who\b|has\b|had\b|is\b|was\b))")
+# Names listed after one role: "Contact: Karen Mannering / Geoff Mills".
+NAME_LIST_SEPARATOR_RE = re.compile(r"[ \t]*(?:/|&|,|and)[ \t]*")
 WORD_RE = re.compile(r"\S+")
 SEPARATOR_RE = re.compile(r"[ \t]*,?[ \t]*")
 CONTINUATION_RE = re.compile(
@@ -100,6 +120,7 @@ Agency Agencies Provider Providers Support Early Years Special Needs Alternative
 Rejected Declared Conflicts Interest Dispensations Reasons Call Proforma Recommendations
 Connected Hub Among Countries Across Hopping Admin Performs Good Outstanding Inadequate
 Adequate Requires Improvement Excellent Poorly Adequately Excellently Is Are Was Were
+Directorate Directorates Resources Division Commissioning Department Departments
 """.split())
 
 
@@ -322,9 +343,13 @@ class PeopleComponent:
             if rule is None or n is None:
                 continue
             name = self._leading_name(text, n.start("name"), n.end("name"), ents, 2)
-            if name:
-                role = rule[0].role or " ".join(text[m.start():m.end()].split())
+            role = rule[0].role or " ".join(text[m.start():m.end()].split())
+            while name:
                 found.append(Mention(name[0], name[1], text[name[0]:name[1]], "full", "role_prefix", role=role))
+                # more names under the same role: "Contact: Karen Mannering / Geoff Mills"
+                separator = NAME_LIST_SEPARATOR_RE.match(text, name[1])
+                n = NAME_AFTER_ROLE_RE.match(text, separator.end()) if separator and separator.end() > name[1] else None
+                name = self._leading_name(text, n.start("name"), n.end("name"), ents, 2) if n else None
         return found
 
     def _before_role_suffix(self, text: str, ents: _Entities) -> list[Mention]:
@@ -364,6 +389,39 @@ class PeopleComponent:
                 role = self.role_text(text, separator.end(), ents, set(), ("office",))
                 found.append(Mention(name[0], name[1], text[name[0]:name[1]], "full", "office_suffix",
                                      role=role[0] if role else None))
+        return found
+
+    def _in_passing(self, text: str, ents: _Entities) -> list[Mention]:
+        """Names in a story's or a minute's sentences: 'Steve Crocker, director of children’s
+        services, said', 'appointed Eleanor Brazil as the commissioner for children’s services',
+        'chaired by Graham Bartlett', 'Director of Children’s Services, Sharon Muldoon and ...'."""
+        found = []
+        for regex in (NAME_SAID_RE, NAME_AFTER_VERB_RE):
+            for m in regex.finditer(text):
+                if starts_inside_word(text, m.start("name")):
+                    continue
+                start, end = m.span("name")
+                if not self._all_name_words(text, start, end, ents):
+                    continue
+                role = m.group("role")
+                found.append(Mention(start, end, text[start:end], "full", "in_passing",
+                                     role=" ".join(role.split()) if role else None))
+        if self.office_re is None:
+            return found
+        for m in NAME_AFTER_OFFICE_RE.finditer(text):
+            start, end = m.span("name")
+            if not self._all_name_words(text, start, end, ents):
+                continue
+            line_start, _ = _line_bounds(text, m.start())
+            # the office ends at this comma: "Director of Children’s Services, Sharon Muldoon"
+            heads = list(self.office_re.finditer(text, max(line_start, m.start() - 90), m.start()))
+            for head in reversed(heads):  # the office nearest the name is its own
+                rule = self.role_at(text, head.start(), ("office",))
+                between = text[head.start():m.start()]
+                if rule and re.fullmatch(r"(?:[\w’'&-]+,?[ \t]*)+", between):
+                    found.append(Mention(start, end, text[start:end], "full", "after_office",
+                                         role=" ".join(between.split())))
+                    break
         return found
 
     def _signature_lines(self, text: str, ents: _Entities) -> list[Mention]:
@@ -464,7 +522,7 @@ class PeopleComponent:
         mentions = self._dedupe(
             self._titled(text, ents) + self._after_role_prefix(text, ents) + self._before_role_suffix(text, ents)
             + self._signature_lines(text, ents) + self._name_then_role_lines(text, ents)
-            + self._before_office(text, ents)
+            + self._before_office(text, ents) + self._in_passing(text, ents)
         )
         stops = {m.title_start if m.title_start is not None else m.start for m in mentions}
         for m in mentions:
