@@ -71,9 +71,15 @@ VIEWS: dict[str, str] = {
               AND EXISTS (SELECT 1 FROM judgements j WHERE j.doc_id = d.doc_id AND j.area <> 'lscb')
         ),
         latest AS (SELECT * FROM reports WHERE recency = 1),
+        -- the report's own grades, not a predecessor council's or an earlier inspection's it recalls
+        own AS (
+            SELECT j.* FROM judgements j JOIN latest USING (doc_id)
+            WHERE j.la_gss_code IS NOT DISTINCT FROM latest.la_gss_code
+        ),
+        own_year AS (SELECT doc_id, max(year) AS year FROM own GROUP BY doc_id),
         grades AS (
             SELECT j.doc_id, j.area, {report_grade_words} AS words
-            FROM judgements j JOIN latest USING (doc_id)
+            FROM own j JOIN own_year y ON y.doc_id = j.doc_id AND j.year IS NOT DISTINCT FROM y.year
         )
         SELECT
             la.name AS council,

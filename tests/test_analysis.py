@@ -224,3 +224,34 @@ def test_search_arguments_are_checked_by_the_library_too(sample_db):
         with pytest.raises(QueryWithoutTerms, match="no word the index keeps"):
             search(con, "would")  # in DuckDB's English stopwords, not in the snippet's
         assert {hit.framework for hit in search(con, "neglect", framework="SIF")} == {"sif"}
+
+
+PREDECESSOR_REPORT = """Inspection of North Northamptonshire local authority children’s services
+Inspection dates: 7 to 18 November 2022
+Lead inspector: Máire Atherton, His Majesty’s Inspector
+Judgement Grade
+The impact of leaders on social work practice with children and families Requires improvement to be good
+The experiences and progress of children who need help and protection Requires improvement to be good
+The experiences and progress of children in care Requires improvement to be good
+The experiences and progress of care leavers Requires improvement to be good
+Overall effectiveness Good
+
+Children’s services in the predecessor local authority, Northamptonshire County Council, were judged inadequate
+in 2019. Since then, services have improved.
+"""
+
+
+def test_a_predecessors_grade_is_the_predecessors_and_not_the_reports(extractor, tmp_path):
+    """A report recalling its predecessor council's grade keeps it with that council and year;
+    latest_inspection reads the report's own table."""
+    report = tmp_path / "report.txt"
+    report.write_text(PREDECESSOR_REPORT, encoding="utf-8")
+    with Store(tmp_path / "ofsted.duckdb") as store:
+        store.load_register()
+        store.write_documents([extractor.extract(report)])
+        recalled = store.con.execute("""SELECT j.year, la.name FROM judgements j JOIN local_authorities la
+                                        ON la.gss_code = j.la_gss_code WHERE j.score = 1""").fetchall()
+        latest = store.con.execute("""SELECT overall_effectiveness, care_leavers FROM latest_inspection
+                                      WHERE council = 'North Northamptonshire'""").fetchone()
+    assert recalled == [(2019, "Northamptonshire")]
+    assert latest == ("Good", "Requires improvement to be good")

@@ -125,6 +125,18 @@ def test_grades_as_numbers_stars_and_framework_areas(nlp, text, expected):
     assert judged(nlp, text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # another council's grade is that council's
+    (MINUTES + "Halton Borough Council\n\n" + ILACS + "Halton was judged good, while Warrington was judged inadequate.",
+     [("overall", 1, None, "Warrington"), ("overall", 3, None, "Halton")]),
+    (MINUTES + "Halton Borough Council\n\n" + ILACS + "Unlike Warrington, Halton was judged good.",
+     [("overall", 3, None, "Halton")]),
+])
+def test_another_councils_grade_keeps_its_council(nlp, text, expected):
+    doc = nlp(text)
+    assert sorted((j.area, j.score, j.year, j.local_authority) for j in doc._.judgements) == expected
+
+
 def test_ofsted_reports_are_read_by_their_own_rules_only(nlp):
     """A report's sentence about an earlier inspection is not read as the report's own judgement."""
     text = ("Inspection of Anytown local authority children’s services\nInspection dates: 6 to 17 March 2023\n\n"

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from ..judgements import find_judgements
 from ..judgements.restatements import RestatementMatcher, load_restatement_rules
 from ..judgements.rules import RESTATEMENT_DOC_TYPES
+from .local_authorities import MENTIONS_KEY
 from .spans import char_span, check_deadline, doc_text
 
 SPANS_KEY = "judgements"
@@ -55,7 +56,8 @@ class JudgementsComponent:
         more = (self.restatements.candidates(doc, text, framework=doc._.framework, year=year)
                 if doc_type in RESTATEMENT_DOC_TYPES else ())
         records = find_judgements(text, doc._.sections or [], doc_type=doc_type,
-                                  framework=doc._.framework, year=year, council=council, more=more)
+                                  framework=doc._.framework, year=year, council=council, more=more,
+                                  mentions=doc.user_data.get(MENTIONS_KEY, ()))
         doc._.judgements = records
         spans = []
         for record in records:
