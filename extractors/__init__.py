@@ -5,7 +5,7 @@ Nothing in this package imports Prefect: the flows in ``flows/`` wire these func
 
 # Bump when a change to cleaning or rules changes what is extracted: stored documents keyed by
 # an older version are re-extracted on the next ingest.
-PIPELINE_VERSION = "0.2.0"
+PIPELINE_VERSION = "0.3.0"
 
 
 def load_pipeline(register=None, *, max_length=None):

@@ -108,6 +108,7 @@ class Extractor:
         text = cleaned.text
         self.limits.check_text(path, len(text))  # cleaning joins pages: spaCy must never see more
         from .components.council import PATH_KEY
+        from .components.sections import HEADINGS_KEY
         from .components.spans import DEADLINE_KEY
         from .entities import entities_from_doc, make_doc, people_from_doc
 
@@ -115,6 +116,7 @@ class Extractor:
         doc = make_doc(self.nlp, text)
         doc.user_data[DEADLINE_KEY] = deadline  # each component checks it before its work
         doc.user_data[PATH_KEY] = str(path)  # a council never named in the text may be in the file's name
+        doc.user_data[HEADINGS_KEY] = cleaned.headings
         doc = self.nlp(doc)
         del doc.user_data[DEADLINE_KEY]
         deadline.check("collecting entities and people")

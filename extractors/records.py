@@ -19,6 +19,26 @@ class RawPage:
     text: str
     route: str = "text"  # "text" (text layer or .txt file) or "ocr"
     ocr_confidence: float | None = None  # mean tesseract word confidence, 0-100
+    # A text layer's typography: each line (stripped) -> the style its first letter is printed in.
+    styles: dict[str, LineStyle] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineStyle:
+    """How a PDF line is printed: its font size in points and whether it is bold."""
+
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMark:
+    """A heading the page's typography shows: its offsets in the clean text, level (1 = title) and page."""
+
+    start: int
+    end: int
+    level: int
+    page: int
 
 
 @dataclass(slots=True)
@@ -48,6 +68,13 @@ class Section:
     start: int
     end: int
     page: int | None = None
+    # Read from a PDF's typography: the heading's level (1 = title, 2 = section, 3-4 = subsections),
+    # the index of the section it is nested in, the grade its heading states, its last page.
+    level: int | None = None
+    parent: int | None = None
+    grade: str | None = None
+    page_end: int | None = None
+    number: int | None = None  # its place in the document's list of sections, from 0
 
 
 @dataclass(slots=True)

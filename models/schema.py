@@ -11,12 +11,16 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # version -> statements that bring a database at (version - 1) up to it. Version 1 is the
 # initial schema, created by the DDL below, so it needs no step.
 MIGRATIONS: dict[int, list[str]] = {
     2: ["ALTER TABLE runs ADD COLUMN IF NOT EXISTS n_skipped INTEGER"],
+    # sections from a PDF's typography: their order, nesting, the grade a heading states, last page
+    3: [f"ALTER TABLE sections ADD COLUMN IF NOT EXISTS {column}"
+        for column in ("page_end INTEGER", "section_no INTEGER", "level INTEGER", "parent_no INTEGER",
+                       "grade VARCHAR")],
 }
 
 
@@ -116,6 +120,11 @@ TABLES: dict[str, Table] = {
                 "start_char INTEGER",
                 "end_char INTEGER",
                 "page INTEGER",
+                "page_end INTEGER",
+                "section_no INTEGER",
+                "level INTEGER",
+                "parent_no INTEGER",
+                "grade VARCHAR",
             ),
         ),
         Table(
