@@ -221,12 +221,16 @@ def find_title_year(text: str) -> int | None:
         if stripped.endswith(".") and not stripped.endswith(("etc.", "Ltd.")):
             continue  # a sentence ("... the last Ofsted inspection in November 2012."), not a title
         if 0 < len(stripped.split()) <= 25 and re.search(r"assessment|rating|inspection", stripped, re.I):
-            match = ACADEMIC_YEAR_RE.search(stripped) or YEAR_RE.search(stripped)
+            academic = ACADEMIC_YEAR_RE.search(stripped)
+            if academic:
+                # "2006/07": an assessment of the year 2006-07 is that of 2007 (not "18 Feb 2014 – 12
+                # March 2014", a date range whose "2014 – 12" only looks like one)
+                start, end = int(academic.group()[:4]), academic.group("end")
+                end_year = int(str(start)[:4 - len(end)] + end)
+                if end_year == start + 1:
+                    return end_year
+            match = YEAR_RE.search(stripped)
             if match:
-                # "2006/07": an assessment of the year 2006-07 is that of 2007
-                if match.re is ACADEMIC_YEAR_RE:
-                    end = match.group("end")
-                    return int(match.group()[:4][:4 - len(end)] + end)
                 return int(match.group())
     return None
 

@@ -236,7 +236,8 @@ class Typography:
 
 def document_typography(pages: list[RawPage]) -> Typography | None:
     """The body style (the one most characters are printed in) and a level for each heading style:
-    titles, then larger sizes in order, then bold at the body's size. None without a text layer."""
+    1 for titles, 2-3 for larger sizes in order, 4 for bold at the body's size. None without a
+    text layer."""
     weight: dict[LineStyle, int] = {}
     for page in pages:
         for line, style in (page.styles or {}).items():
@@ -251,9 +252,9 @@ def document_typography(pages: list[RawPage]) -> Typography | None:
         if style.size >= body.size * TITLE_RATIO:
             levels[style] = 1
         elif style.size in section_sizes:
-            levels[style] = min(2 + section_sizes.index(style.size), MAX_LEVEL)
+            levels[style] = min(2 + section_sizes.index(style.size), MAX_LEVEL - 1)
         elif style.bold and not body.bold and abs(style.size - body.size) < 0.5:
-            levels[style] = min(2 + len(section_sizes), MAX_LEVEL)
+            levels[style] = MAX_LEVEL
     return Typography(body, levels)
 
 

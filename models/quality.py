@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pyarrow as pa
 
 from .schema import arrow_schema
-from .vocabulary import JUDGED_DOC_TYPES, NUMBERED_SCALES, WORDS_ONLY_SCALE
+from .vocabulary import JUDGED_DOC_TYPES, NUMBERED_SCALES, WORDS_ONLY_SCALE, word_scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ THRESHOLDS_V1: dict[str, Threshold] = {
     "duplicate_documents": Threshold(warn_at=0, fail_at=0),
     # share of a framework's reports and letters with at least one judgement
     "judgement_coverage": Threshold(warn_at=0.95, fail_at=0.5, higher_is_worse=False),
+    # a report's section heading states another grade than its judgement table for that area
+    "heading_grade_disagreements": Threshold(warn_at=0, fail_at=10),
 }
 
 
@@ -68,6 +70,20 @@ class QualityReport:
 
     def rows(self) -> list[tuple[str, str, float, str, str]]:
         return [(c.check_name, c.scope, c.value, c.status, c.detail) for c in self.checks]
+
+
+# Section labels that are judged areas, and a heading's grade words as a score.
+JUDGED_AREAS = ("overall", "help_and_protection", "children_in_care", "adoption", "care_leavers", "leadership",
+                "impact_of_leaders", "lscb")
+
+
+def _sql_list(values) -> str:
+    return "(" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + ")"
+
+
+def _score_sql(column: str) -> str:
+    cases = " ".join(f"WHEN '{words}' THEN {score}" for words, score in sorted(word_scores().items()))
+    return f"CASE lower(trim(regexp_replace({column}, '[.:]', '', 'g'))) {cases} END"
 
 
 def _scalar(con, sql: str, params: list | None = None) -> float:
@@ -105,6 +121,22 @@ def measure(con, thresholds: dict[str, Threshold] = THRESHOLDS_V1) -> list[Quali
              + (SELECT count(*) - count(DISTINCT path) FROM documents)""")
     checks.append(QualityCheck("duplicate_documents", "all", documents, thresholds["duplicate_documents"],
                                f"{documents:.0f} repeated doc_id or path"))
+    disagreements = con.execute(f"""
+        WITH headings AS (
+            SELECT s.doc_id, s.label AS area, s.grade, {_score_sql("s.grade")} AS score, d.path, d.la_gss_code
+            FROM sections s JOIN documents d USING (doc_id)
+            WHERE d.doc_type = 'inspection_report' AND s.grade IS NOT NULL AND s.label IN {_sql_list(JUDGED_AREAS)}
+        )
+        SELECT DISTINCT h.path, h.area, j.label, h.grade FROM headings h
+        JOIN judgements j ON j.doc_id = h.doc_id AND j.area = h.area AND j.evidence <> 'heading'
+         AND j.la_gss_code IS NOT DISTINCT FROM h.la_gss_code
+        WHERE h.score IS NOT NULL AND j.score <> h.score
+        ORDER BY 1, 2""").fetchall()
+    checks.append(QualityCheck(
+        "heading_grade_disagreements", "inspection_report", len(disagreements),
+        thresholds["heading_grade_disagreements"],
+        f"{len(disagreements)} areas" + ("".join(f"; {path}: {area} {table!r} in the table, {heading!r} in its heading"
+                                              for path, area, table, heading in disagreements[:5]))))
     for framework, n_docs, n_judged in con.execute(f"""
             SELECT coalesce(d.framework, 'none'), count(*),
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM judgements j WHERE j.doc_id = d.doc_id))

@@ -223,6 +223,11 @@ _SCORE_OF_WORDS: dict[str, int] = {
 }
 
 
+def word_scores() -> dict[str, int]:
+    """Every grade in Ofsted's words, lower case, with its score ("requires improvement to be good": 2)."""
+    return dict(_SCORE_OF_WORDS) | {"require improvement": 2, "require improvement to be good": 2}
+
+
 def report_grade_words() -> tuple[str, ...]:
     """The grade words of inspection reports and APA letters (not the ratings' "performs ..."),
     longest first: what a report's heading may end with."""

@@ -127,6 +127,19 @@ def test_assessed_year(text, year):
     assert find_assessed_year(text) == year
 
 
+@pytest.mark.parametrize("text, year", [
+    ("Results of Annual Performance Assessment of Children's Services for 2006/07", 2007),
+    ("Annual performance assessment 2008-09", 2009),
+    # a date range is not an academic year
+    ("Inspection date: 18 Feb 2014 – 12 March 2014", 2014),
+    ("Inspection dates: 19 November 2013 – 11 December 2013", 2013),
+])
+def test_title_year(text, year):
+    from extractors.classify import find_title_year
+
+    assert find_title_year(text) == year
+
+
 @pytest.mark.parametrize("text, dated, year", [
     # the month inspectors visited, against the page's own date
     ("Inspectors, who visited for three weeks in November, found children safe.", date(2019, 1, 7), 2018),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.records import DocumentResult, Judgement, LocalAuthorityMatch, PageSpan
+from extractors.records import DocumentResult, Judgement, LocalAuthorityMatch, PageSpan, Section
 from models.quality import (
     THRESHOLDS_V1,
     QualityCheck,
@@ -85,7 +85,7 @@ def test_a_clean_database_passes_every_check(store):
     assert {(c.check_name, c.scope): c.status for c in checks} == {
         ("documents_without_council", "all"): "ok", ("scores_out_of_range", "all"): "ok",
         ("duplicate_judgements", "all"): "ok", ("duplicate_documents", "all"): "ok",
-        ("judgement_coverage", "annual_rating"): "ok"}
+        ("judgement_coverage", "annual_rating"): "ok", ("heading_grade_disagreements", "inspection_report"): "ok"}
     assert by_name(checks, "judgement_coverage", "annual_rating").value == 1.0
 
 
@@ -207,6 +207,7 @@ def test_check_quality_stores_one_row_per_check_per_run(store):
         ("documents_without_council", "all", "fail"),
         ("duplicate_documents", "all", "ok"),
         ("duplicate_judgements", "all", "ok"),
+        ("heading_grade_disagreements", "inspection_report", "ok"),
         ("judgement_coverage", "annual_rating", "warn"),
         ("scores_out_of_range", "all", "fail"),
     ]
@@ -218,4 +219,22 @@ def test_check_quality_stores_one_row_per_check_per_run(store):
 
     check_quality(store, run_id=8)
     counts = store.con.execute("SELECT run_id, count(*) FROM quality_checks GROUP BY 1 ORDER BY 1").fetchall()
-    assert counts == [(7, 5), (8, 5)]
+    assert counts == [(7, 6), (8, 6)]
+
+
+@pytest.mark.parametrize("heading_grade, status, detail", [
+    ("Requires improvement to be good", "ok", "0 areas"),
+    ("good", "warn", "1 areas; raw/doc1.txt: care_leavers 'Requires improvement to be good' in the table, "
+                     "'good' in its heading"),
+])
+def test_a_heading_that_disagrees_with_the_table_is_reported(store, heading_grade, status, detail):
+    """The table stays the judgement; a heading stating another grade for its area is reported."""
+    table = Judgement(area="care_leavers", label="Requires improvement to be good", scale="ofsted_4point", grade=None,
+                      score=2, year=2023, local_authority="Stockton-on-Tees", evidence="table", text="...", start=0,
+                      end=3, la_gss_code=STOCKTON.gss_code, framework="ilacs")
+    report = document(1, doc_type="inspection_report", framework="ilacs", judgements=[table])
+    report.sections = [Section("care_leavers", f"The experiences and progress of care leavers: {heading_grade}",
+                               5, 30, page=1, level=2, grade=heading_grade)]
+    store.write_documents([report])
+    check = by_name(measure(store.con), "heading_grade_disagreements", "inspection_report")
+    assert (check.status, check.detail) == (status, detail)

@@ -83,9 +83,9 @@ def test_headings_are_told_from_body_text_and_joined_where_they_wrap(report_page
     headings = [(cleaned.text[h.start:h.end], h.level, h.page) for h in cleaned.headings]
     assert headings == [
         ("Inspection of Anytown local authority childrens services", 1, 1),
-        ("Judgement Grade", 3, 1),
+        ("Judgement Grade", 4, 1),
         ("The experiences and progress of children who need help and protection: requires improvement to be good", 2, 3),
-        ("Inspection findings", 3, 3),
+        ("Inspection findings", 4, 3),
         ("The experiences and progress of care leavers Good", 2, 4),
         ("What needs to improve?", 2, 4),
     ]
@@ -101,9 +101,9 @@ def test_sections_nest_by_level_and_keep_their_headings_grade(report_pages):
     rows = [(s.number, s.label, s.level, s.parent, s.grade, s.page, s.page_end) for s in sections]
     assert rows == [
         (0, "title", 1, None, None, 1, 4),
-        (1, "judgements", 3, 0, None, 1, 2),
+        (1, "judgements", 4, 0, None, 1, 2),
         (2, "help_and_protection", 2, 0, "requires improvement to be good", 3, 3),
-        (3, "findings", 3, 2, None, 3, 3),
+        (3, "findings", 4, 2, None, 3, 3),
         (4, "care_leavers", 2, 0, "Good", 4, 4),
         (5, "recommendations", 2, 0, None, 4, 4),
     ]
@@ -144,3 +144,21 @@ def test_text_files_keep_the_line_route():
     sections = split_sections(text, "apa_letter")
     assert [(s.label, s.level, s.parent) for s in sections] == [("being_healthy", None, None),
                                                                  ("staying_safe", None, None)]
+
+
+@pytest.mark.parametrize("table, expected", [
+    # no table: the heading's grade is the area's judgement, read as heading evidence
+    ("", [("care_leavers", 3, "heading")]),
+    # the table says otherwise: the table stays the judgement
+    ("Judgement Grade\nThe experiences and progress of care leavers\tRequires improvement to be good\n\n",
+     [("care_leavers", 2, "table")]),
+])
+def test_a_headings_grade_is_second_evidence(table, expected):
+    from extractors.judgements import find_judgements
+    from extractors.records import Section
+
+    heading = "The experiences and progress of care leavers: good"
+    text = table + heading + "\n\nCare leavers are supported well."
+    sections = [Section("care_leavers", heading, text.index(heading), len(text), level=2, grade="good")]
+    found = find_judgements(text, sections, doc_type="inspection_report", framework="ilacs", year=2023, council=None)
+    assert [(j.area, j.score, j.evidence) for j in found] == expected

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from itertools import chain
@@ -35,6 +36,8 @@ def settle_scale(family: str, score: int, framework: str | None) -> tuple[str, i
 
 
 Mention = tuple[int, int, LocalAuthorityMatch]
+HEADING_EVIDENCE = "heading"
+BOLD_HEADING_LEVEL = 4  # a heading in bold at the text's own size (``extractors.cleaning``)
 SENTENCE_EDGE_RE = re.compile(r"[.!?](?=\s)|\n\s*\n")
 YEAR_IN_SENTENCE_RE = re.compile(r"\b(?:19|20)\d\d\b")
 SENTENCE_REACH = 400
@@ -69,10 +72,23 @@ def find_judgements(text: str, sections: list[Section], *, doc_type: str, framew
     ``Register.find_in_text`` finds them) is that council's, of the year the sentence gives."""
     judgements: list[Judgement] = []
     seen: set[tuple[str, int, int | None, str | None]] = set()
+    areas_judged: set[tuple[str, int | None, str | None]] = set()
     found = chain.from_iterable(function(text, sections) for function, doc_types in JUDGEMENT_RULES_V1.values()
                                 if doc_type in doc_types)
     restated = ((candidate, True) for candidate in more)
-    for candidate, is_restated in chain(((candidate, False) for candidate in found), restated):
+    # A grade read inside a heading the page's typography prints larger than the text is that
+    # heading's, whichever rule read it (a table printed in bold at the text's size stays a table);
+    # the report's table and prose are weighed first, so a heading's grade only fills a gap.
+    headings = sorted((section.start, section.start + len(section.heading)) for section in sections
+                      if section.level is not None and section.level < BOLD_HEADING_LEVEL and section.heading)
+    heading_starts = [start for start, _ in headings]
+    candidates = list(found)
+    for candidate in candidates:
+        at = bisect.bisect_right(heading_starts, candidate.start) - 1
+        if at >= 0 and candidate.start < headings[at][1]:
+            candidate.evidence = HEADING_EVIDENCE
+    candidates.sort(key=lambda candidate: candidate.evidence == HEADING_EVIDENCE)
+    for candidate, is_restated in chain(((candidate, False) for candidate in candidates), restated):
         own_council = council
         other = other_council(text, candidate.start, candidate.end, council, mentions) if mentions else None
         if other is not None:
@@ -86,9 +102,11 @@ def find_judgements(text: str, sections: list[Section], *, doc_type: str, framew
         if allowed is not None and area not in allowed:
             continue
         key = (area, candidate.score, own_year, own_council.gss_code if own_council else None)
-        if key in seen:
-            continue
+        judged = (area, own_year, key[3])
+        if key in seen or (candidate.evidence == HEADING_EVIDENCE and judged in areas_judged):
+            continue  # a heading's grade is second evidence: the report's table or prose stays the judgement
         seen.add(key)
+        areas_judged.add(judged)
         scale, grade = settle_scale(candidate.family, candidate.score, own_framework)
         judgements.append(Judgement(
             area=area, label=candidate.label, scale=scale, grade=grade, score=candidate.score,

@@ -166,6 +166,20 @@ def ilacs_heading_judgements(text: str, sections: list[Section]) -> Iterator[Can
         yield graded(area, match.group("grade"), "prose", match.start(), match.end())
 
 
+# Section labels that are judged areas: a typographic heading's grade is that area's ("The
+# experiences and progress of care leavers: good", "Leadership, management and governance are inadequate").
+HEADING_AREAS = frozenset({"overall", "help_and_protection", "children_in_care", "adoption", "care_leavers",
+                           "leadership", "impact_of_leaders", "lscb"})
+
+
+def section_heading_grades(text: str, sections: list[Section]) -> Iterator[Candidate]:
+    """The grade a report's section heading states, as the page's typography shows it: evidence
+    for its area where the report's table has none (the table's grade stays the judgement)."""
+    for section in sections:
+        if section.grade and section.label in HEADING_AREAS and section.heading and lookup_grade(section.grade):
+            yield graded(section.label, section.grade, "heading", section.start, section.start + len(section.heading))
+
+
 # --- SIF -----------------------------------------------------------------------------------------
 
 # A council's name as printed in the headline: capitalised words, with "the", "of", "and", "on", "upon".

@@ -34,6 +34,8 @@ JUDGEMENT_RULES_V1: dict[str, tuple[Rule, frozenset[str]]] = {
     "sif_numbered_judgements": (report_rules.sif_numbered_judgements, REPORTS),
     "lscb_headline": (report_rules.lscb_headline, REPORTS),
     "lac_main_findings": (report_rules.lac_main_findings, REPORTS),
+    # last: a heading's grade stands only for an area no rule above found (``find_judgements``)
+    "section_heading_grades": (report_rules.section_heading_grades, REPORTS),
 }
 
 # The token patterns of patterns/restatements_v1.jsonl (restatements.py) run after the table, on
