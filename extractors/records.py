@@ -74,7 +74,12 @@ class Section:
     parent: int | None = None
     grade: str | None = None
     page_end: int | None = None
-    number: int | None = None  # its place in the document's list of sections, from 0
+    number: int | None = None  # its place in the document's sections, from 1 (``section_no``)
+
+    @property
+    def parent_no(self) -> int | None:
+        """The ``number`` of the section this one is nested in (``parent`` is its list index)."""
+        return None if self.parent is None else self.parent + 1
 
 
 @dataclass(slots=True)

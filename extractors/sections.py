@@ -190,9 +190,9 @@ def split_sections(text: str, doc_type: str | None = None,
                    headings: list[HeadingMark] | None = None) -> list[Section]:
     """Sections of a cleaned text: from the headings its typography shows (a PDF's text layer),
     else the preamble, then one per heading line the vocabulary knows, up to the next one. Each
-    is numbered in document order (a nested section's ``parent`` is its parent's number)."""
+    is numbered in document order from 1 (a nested section's ``parent`` is its parent's index in the list)."""
     sections = _split_sections(text, doc_type, headings)
-    for number, section in enumerate(sections):
+    for number, section in enumerate(sections, start=1):
         section.number = number
     return sections
 

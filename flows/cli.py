@@ -319,23 +319,33 @@ def search(
              "(\"stock\"); its predecessors' documents count too.")] = None,
     framework: Annotated[Optional[str], typer.Option(
         help=f"Only this framework: {', '.join(FRAMEWORKS)} (any case).")] = None,
+    section: Annotated[Optional[str], typer.Option(
+        help="Only sections of this label: help_and_protection, children_in_care, care_leavers, "
+             "recommendations, findings, summary, ... (as section_text labels them).")] = None,
+    since: Annotated[Optional[int], typer.Option(help="Only documents of this year or later.")] = None,
+    until: Annotated[Optional[int], typer.Option(help="Only documents of this year or earlier.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=SEARCH_MAX_HITS, help="Hits to print.")] = 10,
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
                                                show_default=_default("db_path"))] = None,
 ):
-    """Search the text of every section, ranked by BM25; matches are marked **like this**.
+    """Search the text of every section, ranked by BM25 with a lift for recent years; matches are
+    marked **like this**, a "quoted phrase" must appear as written, and each hit gives the page
+    its words are on.
 
     Exits 1 when nothing matches, 2 when an argument is wrong (the message names what to pass).
     """
     from models.search import search as search_sections
 
     with _open_read_only(db) as store:
-        hits = search_sections(store.con, query, council=council, framework=framework, limit=limit)
+        hits = search_sections(store.con, query, council=council, framework=framework, section=section,
+                               since=since, until=until, limit=limit)
     if not hits:
         die(f"no section matches {query!r}", ExitCode.DOCUMENTS_FAILED)
     for rank, hit in enumerate(hits, start=1):
         where = f"{hit.council or 'unknown council'}, {hit.year or 'year unknown'}, {hit.framework or '-'}"
         section = hit.heading or hit.label
+        if hit.parent_heading:
+            section = f"{hit.parent_heading} › {section}"
         typer.echo(f"{rank:>2}. {hit.score:.2f}  {where}  [{hit.label}] {section} (p. {hit.page or '-'})")
         typer.echo(f"    {hit.snippet}")
         typer.echo(f"    {hit.path}")

@@ -9,6 +9,7 @@ from the ``duckdb-ext-fts`` wheel: nothing is downloaded and nothing is written 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,9 +132,13 @@ def _rebuild_in_one_checkpointed_transaction(con: duckdb.DuckDBPyConnection, fin
     try:
         con.execute("BEGIN TRANSACTION")
         try:
+            # Each section is indexed with its own text, up to its first nested section: a
+            # chapter's words are found once, in the subsection that holds them.
             con.execute("""
                 CREATE OR REPLACE TABLE section_search AS
-                SELECT doc_id || ':' || section_no AS section_key, * FROM section_text""")
+                SELECT doc_id || ':' || section_no AS section_key, * EXCLUDE (text),
+                       substr(text, 1, own_end_char - start_char) AS text
+                FROM section_text""")
             con.execute("PRAGMA create_fts_index('section_search', 'section_key', 'heading', 'text', "
                         "stemmer = 'english', stopwords = 'english', overwrite = 1)")
             con.execute("DELETE FROM search_index_info")
@@ -156,29 +161,84 @@ class Hit:
     framework: str | None
     label: str
     heading: str | None
-    page: int | None
+    page: int | None  # the page the matched words are on
     path: str
     snippet: str
+    parent_heading: str | None = None  # the heading of the section this one is nested in
 
 
 def _terms(query: str) -> list[str]:
     return [t for t in re.findall(r"[a-z0-9']+", query.lower()) if t not in STOPWORDS]
 
 
+SUFFIX_RE = re.compile(r"(?:ations?|ings?|ments?|ed|es|s|ly)$")
+SUFFIXES = r"(?:s|es|ed|d|ing|ings|er|ers|ly|ment|ments|ion|ions|ation|ations|ive|al)?"
+
+
+def _stem(term: str) -> str:
+    # A term and its inflections, as the index's stemmer reads them: "missing" finds "missed",
+    # "neglect" finds "neglected", "exploitation" finds "exploited"; "home" does not find "homeless".
+    base = SUFFIX_RE.sub("", term)
+    base = base if len(base) >= 3 else term
+    return re.escape(base) + SUFFIXES + r"\b"
+
+
+def phrases(query: str) -> list[str]:
+    """The quoted phrases of a query: '"child sexual exploitation" missing' -> ['child sexual exploitation']."""
+    return [p for p in re.findall(r'"([^"]+)"', query) if _terms(p)]
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrase's words in order, each by its stem, across line breaks and stopwords."""
+    words = re.findall(r"[a-z0-9']+", phrase.lower())
+    return re.compile(r"\b" + r"\W+".join(_stem(w) if w not in STOPWORDS else re.escape(w) + r"\b" for w in words),
+                      re.IGNORECASE)
+
+
+def first_match(text: str, query: str, width: int = SNIPPET_CHARS) -> re.Match[str] | None:
+    """Where the query is found in a text: its first phrase, else the first of its words with
+    the most of the others near it."""
+    for phrase in phrases(query):
+        found = phrase_pattern(phrase).search(text)
+        if found:
+            return found
+    terms = _terms(query)
+    if not terms:
+        return None
+    patterns = [re.compile(r"\b" + _stem(t), re.IGNORECASE) for t in dict.fromkeys(terms)]
+    found = sorted((m for p in patterns for m in p.finditer(text)), key=lambda m: m.start())
+    best, best_count = None, 0
+    for match in found:
+        near = text[max(0, match.start() - width // 3):match.start() + width * 2 // 3]
+        count = sum(bool(p.search(near)) for p in patterns)
+        if count > best_count:
+            best, best_count = match, count
+            if count == len(patterns):
+                break
+    return best
+
+
 def highlight(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
-    """A window of the text around the first query term, terms marked **like this**."""
+    """A window of the text around the query's phrase (else its first word), the phrase and the
+    words marked **like this**."""
     terms = _terms(query)
     if not terms:
         return " ".join(text[:width].split())
-    # Match each term's stem loosely: "missing" finds "missing", "neglect" finds "neglected".
-    pattern = re.compile(r"\b(" + "|".join(re.escape(t[:max(4, len(t) - 2)]) + r"\w*" for t in terms) + r")",
-                         re.IGNORECASE)
-    first = pattern.search(text)
+    first = first_match(text, query)
     start = max(0, (first.start() if first else 0) - width // 3)
-    window = text[start:start + width]
-    window = " ".join(window.split())
-    marked = pattern.sub(lambda m: f"**{m.group(0)}**", window)
-    return ("…" if start else "") + marked + ("…" if start + width < len(text) else "")
+    window = " ".join(text[start:start + width].split())
+    marks = [phrase_pattern(p) for p in phrases(query)] + [
+        re.compile(r"\b(?:" + "|".join(_stem(t) for t in terms) + r")", re.IGNORECASE)]
+    for mark in marks:
+        window = _mark_outside_marks(window, mark)
+    return ("…" if start else "") + window + ("…" if start + width < len(text) else "")
+
+
+def _mark_outside_marks(text: str, pattern: re.Pattern[str]) -> str:
+    """Mark a pattern's matches, leaving text already marked (a phrase) as it is."""
+    parts = re.split(r"(\*\*.+?\*\*)", text)
+    return "".join(part if part.startswith("**") else pattern.sub(lambda m: f"**{m.group(0)}**", part)
+                   for part in parts)
 
 
 def framework_key(name: str) -> str:
@@ -202,33 +262,87 @@ def _check_terms(con: duckdb.DuckDBPyConnection, query: str) -> None:
         raise QueryWithoutTerms(query)
 
 
+class InvalidYearRange(InvalidSearch):
+    def __init__(self, since: int, until: int):
+        self.since, self.until = since, until
+        super().__init__(f"--since {since} is after --until {until}: give the earlier year first.")
+
+
+# BM25 favours short texts, and the short letters of 2005-2012 would crowd out the long reports
+# analysts mostly want: a section's score grows by this share for each year after the first
+# framework's, so a 2024 report's equal match outranks a 2006 letter's by about half.
+RECENCY_PER_YEAR = 0.025
+FIRST_YEAR = min(framework.first_year for framework in FRAMEWORKS.values())
+# Candidates fetched for each hit wanted when a phrase must be found in the text: BM25 ranks by
+# words, the phrase is checked after.
+PHRASE_CANDIDATES = 20
+
+
 def search(con: duckdb.DuckDBPyConnection, query: str, *, council: str | None = None,
-           framework: str | None = None, limit: int = 10) -> list[Hit]:
-    """Sections ranked by BM25 for a query, optionally of some councils or one framework.
+           framework: str | None = None, section: str | None = None, since: int | None = None,
+           until: int | None = None, limit: int = 10) -> list[Hit]:
+    """Sections ranked by BM25 (with a lift for recent years) for a query, optionally of some
+    councils, one framework, one section label or a range of years. A quoted phrase
+    ('"agency social workers"') must appear as written (word stems in order).
 
     ``council`` is what ``resolve_councils`` accepts: a name or alias in any case, or the start
     of one; it finds the documents about those councils and about their predecessors.
-    ``framework`` is one of FRAMEWORKS in any case. Raises InvalidSearch or UnknownCouncil
-    (with what to pass instead), or SearchUnavailable.
+    ``framework`` is one of FRAMEWORKS in any case; ``section`` a section label
+    (``help_and_protection``: its nested sections too). Each hit's page is the page its matched words are on. Raises
+    InvalidSearch or UnknownCouncil (with what to pass instead), or SearchUnavailable.
     """
     if not 1 <= limit <= MAX_HITS:
         raise HitLimitOutOfRange(limit)
+    if since is not None and until is not None and since > until:
+        raise InvalidYearRange(since, until)
     if not _has_index(con):
         raise SearchUnavailable("the database has no search index yet: run `ofsted ingest` to build it")
     load_fts(con)
     framework = framework_key(framework) if framework is not None else None
     gss_codes = council_gss_codes(con, resolve_councils(con, council)) if council is not None else None
     _check_terms(con, query)
+    wanted = phrases(query)
+    fetch = min(limit * PHRASE_CANDIDATES, MAX_HITS * PHRASE_CANDIDATES) if wanted else limit
     # Filtered on the document's own council code, not on section_search.gss_code: that is
     # today's council, which for old Cheshire would also find every Cheshire East report.
-    rows = con.execute("""
-        SELECT score, council, year, framework, label, heading, page, path, text FROM (
+    rows = con.execute(f"""
+        SELECT score * (1 + {RECENCY_PER_YEAR} * greatest(coalesce(year, {FIRST_YEAR}) - {FIRST_YEAR}, 0)) AS ranked,
+               council, year, framework, label, heading, page, path, text, doc_id, start_char, parent_heading FROM (
             SELECT *, fts_main_section_search.match_bm25(section_key, ?) AS score FROM section_search)
         WHERE score IS NOT NULL
           AND (?::VARCHAR[] IS NULL
                OR doc_id IN (SELECT doc_id FROM documents WHERE list_contains(?::VARCHAR[], la_gss_code)))
           AND (?::VARCHAR IS NULL OR framework = ?)
-        ORDER BY score DESC, path, page
-        LIMIT ?""", [query, gss_codes, gss_codes, framework, framework, limit]).fetchall()
-    return [Hit(score, council_name, year, fw, label, heading, page, path, highlight(text, query))
-            for score, council_name, year, fw, label, heading, page, path, text in rows]
+          AND (?::VARCHAR IS NULL OR label = ? OR parent_label = ?)
+          AND (?::INTEGER IS NULL OR year >= ?)
+          AND (?::INTEGER IS NULL OR year <= ?)
+        ORDER BY ranked DESC, path, page
+        LIMIT ?""", [query, gss_codes, gss_codes, framework, framework, section, section, section, since, since,
+                     until, until, fetch]).fetchall()
+    if wanted:
+        rows = [row for row in rows if all(phrase_pattern(p).search(row[8]) for p in wanted)][:limit]
+    pages = _page_starts(con, {row[9] for row in rows})
+    hits = []
+    for score, council_name, year, fw, label, heading, page, path, text, doc_id, start, parent in rows:
+        found = first_match(text, query)
+        if found is not None and doc_id in pages:
+            page = _page_at(pages[doc_id], start + found.start()) or page
+        hits.append(Hit(score, council_name, year, fw, label, heading, page, path, highlight(text, query), parent))
+    return hits
+
+
+def _page_starts(con: duckdb.DuckDBPyConnection, doc_ids: set[str]) -> dict[str, list[tuple[int, int]]]:
+    """Each document's (start offset, page number) pairs, in order."""
+    if not doc_ids:
+        return {}
+    starts: dict[str, list[tuple[int, int]]] = {}
+    for doc_id, start, number in con.execute(
+            "SELECT doc_id, start_char, page FROM pages WHERE list_contains(?::VARCHAR[], doc_id) "
+            "ORDER BY doc_id, start_char", [sorted(doc_ids)]).fetchall():
+        starts.setdefault(doc_id, []).append((start, number))
+    return starts
+
+
+def _page_at(starts: list[tuple[int, int]], offset: int) -> int | None:
+    index = bisect.bisect_right([start for start, _ in starts], offset) - 1
+    return starts[max(index, 0)][1] if starts else None

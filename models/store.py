@@ -716,7 +716,7 @@ def _document_tables(
 # Table -> record attributes in column order after doc_id (the DocumentResult list has the
 # table's name). Built column by column: entities can run to hundreds of thousands of rows.
 _CHILD_FIELDS = {
-    "sections": ("label", "heading", "start", "end", "page", "page_end", "number", "level", "parent", "grade"),
+    "sections": ("label", "heading", "start", "end", "page", "page_end", "number", "level", "parent_no", "grade"),
     "entities": ("label", "text", "start", "end", "kb_id", "page", "normalized"),
     "people": ("name", "title", "role", "variants", "start", "end", "page"),
     "pages": ("number", "start", "end", "route", "ocr_confidence"),

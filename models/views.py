@@ -103,15 +103,36 @@ VIEWS: dict[str, str] = {
     # further than that join: numbering rows over the text would copy it once per section
     # (a 2,031-page document of 341 sections: 5.1 GB to read the view, 111 MB cut first).
     "section_text": """
-        WITH cut AS (
-            SELECT s.doc_id, s.label, s.heading, s.page, s.start_char, s.end_char,
-                   substr(d.clean_text, s.start_char + 1, s.end_char - s.start_char) AS text
+        WITH placed AS (
+            -- numbered over the sections alone: a window over rows holding their text would
+            -- hold every text at once
+            SELECT s.*,
+                   coalesce(s.section_no, row_number() OVER (PARTITION BY s.doc_id ORDER BY s.start_char))
+                       AS number,
+                   -- a section's own text stops where the first section nested in it starts
+                   least(s.end_char, coalesce(lead(s.start_char) OVER (PARTITION BY s.doc_id ORDER BY s.start_char),
+                                              s.end_char)) AS own_end_char
             FROM sections s
+        ),
+        nested AS (
+            -- joined before the text is: a join after it would copy each document's text per row
+            SELECT s.*, parent.label AS parent_label,
+                   -- the heading of the chapter a subsection is in (a document's title is not one)
+                   CASE WHEN parent.level > 1 THEN parent.heading END AS parent_heading
+            FROM placed s
+            LEFT JOIN placed parent ON parent.doc_id = s.doc_id AND parent.number = s.parent_no
+        ),
+        cut AS (
+            SELECT s.doc_id, s.label, s.heading, s.page, s.page_end, s.level, s.parent_no, s.grade,
+                   s.parent_label, s.parent_heading,
+                   s.start_char, s.end_char, s.number AS section_no, s.own_end_char,
+                   substr(d.clean_text, s.start_char + 1, s.end_char - s.start_char) AS text
+            FROM nested s
             JOIN documents d USING (doc_id)
         )
         SELECT
             s.doc_id,
-            row_number() OVER (PARTITION BY s.doc_id ORDER BY s.start_char) AS section_no,
+            s.section_no,
             s.label,
             s.heading,
             coalesce(l.current_name, la.name) AS council,
@@ -120,8 +141,15 @@ VIEWS: dict[str, str] = {
             d.framework,
             d.doc_type,
             s.page,
+            s.page_end,
+            s.level,
+            s.parent_no,
+            s.parent_label,
+            s.parent_heading,
+            s.grade,
             s.start_char,
             s.end_char,
+            s.own_end_char,
             s.text,
             d.path
         FROM cut s

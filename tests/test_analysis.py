@@ -114,7 +114,7 @@ def test_search_and_export_commands(sample_db, tmp_path):
     result = runner.invoke(app, ["search", "missing from home", "--db", str(sample_db), "--limit", "1"])
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
-    assert first.startswith(" 1. ") and "Stockton-on-Tees" in first
+    assert first.startswith(" 1. ") and re.search(r"\(p\. \d+\)$", first)
     result = runner.invoke(app, ["export", str(tmp_path / "x"), "--db", str(sample_db)])
     assert result.exit_code == 0 and result.output.splitlines()[0].startswith("latest_inspection        153 rows")
     missing = runner.invoke(app, ["search", "neglect", "--db", str(tmp_path / "nope.duckdb")])
@@ -255,3 +255,46 @@ def test_a_predecessors_grade_is_the_predecessors_and_not_the_reports(extractor,
                                       WHERE council = 'North Northamptonshire'""").fetchone()
     assert recalled == [(2019, "Northamptonshire")]
     assert latest == ("Good", "Requires improvement to be good")
+
+
+def test_a_phrase_is_found_as_written_on_its_own_page(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        hits = search(con, '"child sexual exploitation"', limit=5)
+        texts = {row[0]: row[1] for row in con.execute(
+            "SELECT path || ':' || section_no, text FROM section_text").fetchall()}
+        pages = con.execute("""SELECT d.path, p.page, substr(d.clean_text, p.start_char + 1, p.end_char - p.start_char)
+                               FROM pages p JOIN documents d USING (doc_id)""").fetchall()
+    assert hits and all("**child sexual exploitation**" in hit.snippet.lower() for hit in hits)
+    for hit in hits:  # the hit's page holds the phrase
+        page_text = next(text for path, page, text in pages if path == hit.path and page == hit.page)
+        assert re.search(r"child\s+sexual\s+exploitation", page_text, re.IGNORECASE)
+    assert texts
+
+
+@pytest.mark.parametrize("arguments, check", [
+    ({"section": "recommendations"}, lambda hit: hit.label == "recommendations"),
+    ({"since": 2020}, lambda hit: hit.year >= 2020),
+    ({"until": 2016, "since": 2016}, lambda hit: hit.year == 2016),
+])
+def test_search_filters_by_section_and_years(sample_db, arguments, check):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        hits = search(con, "children", limit=20, **arguments)
+    assert hits and all(check(hit) for hit in hits)
+
+
+def test_a_year_range_backwards_says_which_way_round(sample_db):
+    from models.search import InvalidYearRange
+
+    with duckdb.connect(str(sample_db), read_only=True) as con, pytest.raises(InvalidYearRange, match="earlier year first"):
+        search(con, "children", since=2020, until=2016)
+
+
+@pytest.mark.parametrize("text, query, expected", [
+    # a phrase is marked whole; a word's inflections are its own, another word's are not
+    ("Children at risk of child sexual exploitation are helped.", '"child sexual exploitation"',
+     "Children at risk of **child sexual exploitation** are helped."),
+    ("Children who went missing from home, and homeless young people.", "missing home",
+     "Children who went **missing** from **home**, and homeless young people."),
+])
+def test_highlight_phrases_and_inflections(text, query, expected):
+    assert highlight(text, query) == expected

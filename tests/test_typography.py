@@ -100,12 +100,12 @@ def test_sections_nest_by_level_and_keep_their_headings_grade(report_pages):
     cleaned.assign_pages(sections)
     rows = [(s.number, s.label, s.level, s.parent, s.grade, s.page, s.page_end) for s in sections]
     assert rows == [
-        (0, "title", 1, None, None, 1, 4),
-        (1, "judgements", 4, 0, None, 1, 2),
-        (2, "help_and_protection", 2, 0, "requires improvement to be good", 3, 3),
-        (3, "findings", 4, 2, None, 3, 3),
-        (4, "care_leavers", 2, 0, "Good", 4, 4),
-        (5, "recommendations", 2, 0, None, 4, 4),
+        (1, "title", 1, None, None, 1, 4),
+        (2, "judgements", 4, 0, None, 1, 2),
+        (3, "help_and_protection", 2, 0, "requires improvement to be good", 3, 3),
+        (4, "findings", 4, 2, None, 3, 3),
+        (5, "care_leavers", 2, 0, "Good", 4, 4),
+        (6, "recommendations", 2, 0, None, 4, 4),
     ]
     # a parent runs over its nested sections; a line is in the innermost section holding it
     assert sections[2].start < sections[3].start < sections[3].end <= sections[2].end
