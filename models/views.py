@@ -52,7 +52,11 @@ VIEWS: dict[str, str] = {
             j.doc_id,
             d.path,
             j.page,
-            j.text
+            j.text,
+            -- the innermost section holding the evidence ("The experiences and progress of ...: good")
+            (SELECT arg_max(s.heading, s.start_char) FROM sections s WHERE s.doc_id = j.doc_id
+               AND s.start_char <= j.start_char AND j.start_char < greatest(s.end_char, s.start_char + 1))
+                AS section_heading
         FROM judgements j
         JOIN documents d USING (doc_id)
         LEFT JOIN local_authorities la ON la.gss_code = j.la_gss_code

@@ -40,6 +40,8 @@ class Point:
     framework: str | None
     doc_type: str | None
     path: str | None
+    page: int | None = None
+    section_heading: str | None = None
 
     @property
     def words(self) -> str:
@@ -57,8 +59,10 @@ class Point:
     def tooltip(self) -> str:
         source = PurePath(self.path).name if self.path else "unknown document"
         written = f" (written “{self.label}”)" if self.label and self.label.lower() != self.words.lower() else ""
+        where = "".join([f", p. {self.page}" if self.page else "",
+                         f", “{self.section_heading}”" if self.section_heading else ""])
         return (f"{self.year or 'undated'} · {framework_name(self.framework)} · {area_name(self.area)}: "
-                f"{self.words}{written}, score {self.score} — {self.doc_type or 'document'}: {source}")
+                f"{self.words}{written}, score {self.score} — {self.doc_type or 'document'}: {source}{where}")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> list[dict]:
@@ -71,7 +75,7 @@ def timeline_points(con: duckdb.DuckDBPyConnection, council: str) -> list[Point]
     """Judgements of a council (today's, or as it was called then), oldest first."""
     rows = _rows(con, """
         SELECT coalesce(year, year(document_date)) AS year, area, label, scale, score, framework,
-               doc_type, path
+               doc_type, path, page, section_heading
         FROM judgement_timeline
         WHERE (council = ? OR council_at_the_time = ?) AND score IS NOT NULL
         ORDER BY year NULLS LAST, framework, area, path""", [council, council])
