@@ -258,8 +258,49 @@ OCR_HEAD = "Inspection dates: 7 to 18 November 2022 Lead inspector: A Person Jud
     # narrative after the table is not read as a wrapped row
     ("Overall effectiveness Good Since the last inspection, children have received help that is good.",
      [("overall", 3)]),
+    # OCR damage ends the rows early ("G : ood", "Me experiences"): the overall row is still read
+    ("The impact of leaders on social work practice with children Gena and families The experiences and progress of "
+     "children who need help and G : ood protection Me experiences and progress of children in care and care "
+     "Outstanding eavers Overall effectiveness Good Since the last inspection, children have received more help.",
+     [("overall", 3)]),
 ])
 def test_an_ocr_read_judgement_table(table, expected):
     text = f"Inspection of Anytown local authority children’s services {OCR_HEAD}{table}"
     found = [(c.area, c.score) for c in rj.judgement_grade_table(text, [])]
     assert found == expected
+
+
+SIF_HEAD = ("Inspection of services for children in need of help and protection, children looked after and care "
+            "leavers\n\nInspection date: 27 February 2018 to 22 March 2018\n\n")
+
+
+@pytest.mark.parametrize("page_one, expected", [
+    # OCR reads a two-line grade cell around its row: "Requires" before the number, "improvement" after the label
+    ("Children's services in Anytown are good\n\nRequires\n\n1. Children who need help and protection Improvement\n\n"
+     "2. Children looked after and achieving permanence Good 2.1 Adoption performance Good 2.2 Experiences and "
+     "progress of care leavers Good 3. Leadership, management and governance Good",
+     [("adoption", 3), ("care_leavers", 3), ("children_in_care", 3), ("help_and_protection", 2), ("leadership", 3)]),
+    # and damages a label past reading: SIF numbers its judgements the same way in every report
+    ("Requires 1. Children who need help and protection improvement to be good . - Requires 2. cnieren ooked after "
+     "and achieving improvement to be pe good 2.1 Adoption performance Good 2.2 Experiences and progress of care "
+     "leavers Good Requires 3. Leadership, management and governance improvement to be good\n\nExecutive summary",
+     [("adoption", 3), ("care_leavers", 3), ("children_in_care", 2), ("help_and_protection", 2), ("leadership", 2)]),
+    # must not: a number OCR did not damage keeps its own label's area, and narrative ends the list
+    ("1. Children who need help and protection Good\n\nThe local authority has 2. a plan that is good.",
+     [("help_and_protection", 3)]),
+])
+def test_an_ocr_read_sif_list(page_one, expected):
+    text = SIF_HEAD + page_one
+    assert sorted((c.area, c.score) for c in rj.sif_numbered_judgements(text, [])) == expected
+
+
+@pytest.mark.parametrize("headline, expected", [
+    ("Children’s services in the Borough of Anytown are good", [("overall", 3)]),
+    # OCR read the headline's second line first
+    ("require improvement to be Good Children’s services in the Borough of Anytown area 1. Children who need help "
+     "and protection Requires improvement", [("overall", 2)]),
+    # must not: a grade before "Children's services in ..." that is not followed by the list
+    ("The service was good Children’s services in Anytown have a new director.", []),
+])
+def test_an_ocr_read_sif_headline(headline, expected):
+    assert [(c.area, c.score) for c in rj.sif_overall_headline(SIF_HEAD + headline, [])] == expected

@@ -74,6 +74,24 @@ def _candidate(area: str, match: re.Match[str], offset: int, start: int, evidenc
 
 
 OCR_TABLE_RULE_RE = re.compile(r"[|—_]+")
+OCR_JUNK = " \t\n.-–—·•*'‘’\""
+# The SIF page-1 list numbers its judgements the same way in every report.
+SIF_NUMBERED_AREAS = {"1": "help_and_protection", "2": "children_in_care", "2.1": "adoption", "2.2": "care_leavers",
+                      "3": "leadership"}
+# A grade wrapped round its row's label, as OCR reads a two-line cell: "Requires 1. Children who
+# need help and protection improvement to be good" (the cell's first line before the row).
+SPLIT_GRADE_RE = re.compile(
+    r"\b(?P<first>Requires?)(?P<gap>\s+)(?P<row>\d(?:\.\d)?\.?\s+[^\n]{3,90}?)\s+"
+    r"(?P<rest>improvement(?:\s+to\s+be\s+(?:\w{1,3}\s+)?good)?)\b", re.IGNORECASE)
+
+
+SPLIT_GRADE_HEAD_RE = re.compile(r"\bRequires?\s*$", re.IGNORECASE)
+
+
+def _rejoin_split_grade(match: re.Match[str]) -> str:
+    """The row, then its whole grade, in the same number of characters (offsets hold)."""
+    joined = f"{match.group('row')} {match.group('first')} {match.group('rest')}"
+    return joined + " " * (len(match.group()) - len(joined))
 # What is left of a grade wrapped over lines ("Requires improvement ... to be good").
 GRADE_REST_RE = re.compile(r"\b(?:to|be|good)\b", re.IGNORECASE)
 LABEL_AFTER_GRADE_RE = re.compile(r"[ \t\n]+(?P<label>(?-i:[A-Z])[^\n.;:!?]{2,80}?)[ \t\n]+to[ \t\n]+be[ \t\n]+good\b",
@@ -91,6 +109,8 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
     """
     # OCR reads a table's rules as "|", "—" or "_": blanked (same length, so offsets hold).
     block = OCR_TABLE_RULE_RE.sub(lambda rule: " " * len(rule.group()), text[start:end])
+    if numbered:
+        block = SPLIT_GRADE_RE.sub(_rejoin_split_grade, block)
     position = 0
     for grade in grade_pattern().finditer(block):
         if grade.start() < position:
@@ -111,14 +131,21 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
                 yield area, grade, start + after.start("label")
             position = after.end()
             continue
+        number = None
         if numbered:
+            label = label.lstrip(OCR_JUNK)  # ". - " OCR left between two rows
             number = NUMBER_PREFIX_RE.match(label)
             if not number:
                 return
             label = label[number.end():]
-        if not _row_shaped(label) or not grade.group(0)[:1].isupper():
+        known_number = number is not None and number.group("num") in SIF_NUMBERED_AREAS
+        if not (_row_shaped(label) or (known_number and _row_shaped(label[:1].upper() + label[1:]))) \
+                or not grade.group(0)[:1].isupper():
             return  # narrative after the table, or a grade word in a sentence ("is good")
         area = _names_area_at_end(label)
+        if area is None and number is not None and label.strip():
+            # OCR damaged the label ("2. cnieren ooked after and achieving"): SIF numbers its judgements
+            area = SIF_NUMBERED_AREAS.get(number.group("num"))
         if area is None and (tail := WRAPPED_TAIL_RE.match(block, grade.end())):
             # A label wrapped over two lines of its cell, read by OCR line by line: "The impact of
             # leaders on social work Good practice with children and families", and with the grade
@@ -137,15 +164,38 @@ def _table_rows(text: str, start: int, end: int, *, numbered: bool,
 JUDGEMENT_TABLE_CUE_RE = re.compile(r"\bJudgement\s+Grade\b")
 
 
+@lru_cache(maxsize=1)
+def _overall_row_re() -> re.Pattern[str]:
+    return re.compile(rf"(?-i:Overall)\s+effectiveness\s+(?P<grade>(?=(?-i:[A-Z])){grade_regex()})\b", re.IGNORECASE)
+
+
+class _OverallRow:
+    """``OVERALL_ROW_RE.search``, compiled when first used (the grade phrases load then)."""
+
+    def search(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        return _overall_row_re().search(text, start, end)
+
+
+OVERALL_ROW_RE = _OverallRow()
+
+
 def judgement_grade_table(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """ILACS page-1 table: "Judgement Grade" then rows "The impact of leaders ... Good"."""
     head = text[:HEAD_CHARS]
     cue = JUDGEMENT_TABLE_CUE_RE.search(head)
     if not cue:
         return
-    for area, grade, row_start in _table_rows(text, cue.end(), min(len(text), cue.end() + 1500), numbered=False,
-                                              skip_unknown=True):
+    found = set()
+    end = min(len(text), cue.end() + 1500)
+    for area, grade, row_start in _table_rows(text, cue.end(), end, numbered=False, skip_unknown=True):
+        found.add(area)
         yield _candidate(area, grade, cue.end(), row_start)
+    if "overall" not in found:
+        # the table's last row, read alone where OCR damage ended the rows before it
+        # ("... G : ood protection Me experiences ... Overall effectiveness Good")
+        row = OVERALL_ROW_RE.search(text, cue.end(), end)
+        if row:
+            yield graded("overall", row.group("grade"), "table", row.start(), row.end())
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +244,10 @@ def _sif_overall_res() -> list[re.Pattern[str]]:
                    re.IGNORECASE | re.MULTILINE),
         re.compile(rf"\bThe\s+overall\s+judgement\s+is\s+(?:that\s+(?:the\s+)?children{APOS}s\s+services\s+"
                    rf"(?:in\s+{COUNCIL_NAME}\s+)?(?:are|is)\s+)?{grade}{HEADLINE_END}", re.IGNORECASE | re.MULTILINE),
+        # OCR read the headline's second line first: "require improvement to be Good Children's
+        # services in the Borough of Redcar and Cleveland area" before the numbered list
+        re.compile(rf"(?:^|(?<=\s)){grade}\s+Children{APOS}s\s+services\s+in\s+{COUNCIL_NAME}\s+"
+                   rf"(?=1\.?\s+Children\s+who\s+need\b)", re.IGNORECASE | re.MULTILINE),
     ]
 
 
@@ -217,9 +271,12 @@ def sif_numbered_judgements(text: str, sections: list[Section]) -> Iterator[Cand
     start = SIF_LIST_START_RE.search(head)
     if not start:
         return
-    for area, grade, row_start in _table_rows(text, start.start(), min(len(text), start.start() + 1500),
+    # the first line of a grade OCR read before its row ("Requires" / "1. Children who ... improvement")
+    before = SPLIT_GRADE_HEAD_RE.search(head, max(0, start.start() - 20), start.start())
+    begin = before.start() if before else start.start()
+    for area, grade, row_start in _table_rows(text, begin, min(len(text), start.start() + 1500),
                                               numbered=True, skip_unknown=True):
-        yield _candidate(area, grade, start.start(), row_start)
+        yield _candidate(area, grade, begin, row_start)
 
 
 @lru_cache(maxsize=1)
