@@ -133,7 +133,7 @@ def _dictionary():
     return SpellChecker(distance=1)
 
 
-def join_hyphenated(head: str, tail: str, document_words: set[str]) -> str:
+def join_hyphenated(head: str, tail: str, document_words: DocumentWords | set[str]) -> str:
     """Join ``head-`` + ``tail`` dropping the hyphen only where the joined word is a word."""
     match = HYPHEN_END_RE.search(head)
     first, rest = (tail.split(" ", 1) + [""])[:2]
@@ -154,7 +154,7 @@ def _ends_sentence(line: str) -> bool:
     return bool(TERMINAL_RE.search(line))
 
 
-def join_block_lines(lines: list[str], *, wrap_width: int | None, document_words: set[str]) -> list[str]:
+def join_block_lines(lines: list[str], *, wrap_width: int | None, document_words: DocumentWords | set[str]) -> list[str]:
     """Join the lines of one block into paragraphs.
 
     ``wrap_width`` is the page's typical full line length for text laid out in columns (PDF
@@ -273,10 +273,20 @@ def _grade_suffix_re() -> re.Pattern[str]:
 def _is_grade_only(line: str) -> bool:
     """A heading's grade printed on a line of its own ("Requires improvement", "to be good" after
     "Requires improvement", "Grade 4 (inadequate)")."""
+    if len(line) > MAX_GRADE_LINE:
+        return False
+    words = line.strip(" .:").lower()
+    return words in _grade_lines() or bool(GRADE_NUMBER_LINE_RE.match(words))
+
+
+MAX_GRADE_LINE = 40
+
+
+@lru_cache(maxsize=1)
+def _grade_lines() -> frozenset[str]:
     from models.vocabulary import report_grade_words
 
-    words = line.strip(" .:").lower()
-    return words in report_grade_words() or words == "to be good" or bool(GRADE_NUMBER_LINE_RE.match(words))
+    return frozenset(report_grade_words()) | {"to be good"}
 
 
 GRADE_START_RE = re.compile(r"\brequires?$", re.IGNORECASE)
@@ -297,7 +307,7 @@ def _heading_continues(previous: str, line: str) -> bool:
             or len(previous) >= HEADING_WRAP_CHARS)
 
 
-def clean_page_lines(page: RawPage, *, document_words: set[str], layout: bool,
+def clean_page_lines(page: RawPage, *, document_words: DocumentWords | set[str], layout: bool,
                      boilerplate: list[Boilerplate], typography: Typography | None = None) -> list[str]:
     """Clean one page into paragraphs; a paragraph may keep short lines joined by ``\\n``. With
     ``typography``, a heading is a paragraph of its own, its wrapped lines joined, and is kept
@@ -306,7 +316,8 @@ def clean_page_lines(page: RawPage, *, document_words: set[str], layout: bool,
     text = repair_unicode(page.text)
     repaired = text.split("\n")
     styles = (page.styles or {}) if typography is not None and len(original) == len(repaired) else {}
-    if styles and sum(bool(CONTENTS_ENTRY_RE.search(line.strip())) for line in repaired) >= CONTENTS_PAGE_ENTRIES:
+    if styles and sum(bool(CONTENTS_ENTRY_RE.search(line)) for line in map(str.rstrip, repaired)
+                      if line[-1:].isdigit()) >= CONTENTS_PAGE_ENTRIES:
         styles = {}  # a contents page: its entries are printed like the headings they point to
     blocks: list[list[str]] = [[]]
     block_levels: list[int | None] = [None]
@@ -396,7 +407,7 @@ def _group_lines(lines: list[str], *, layout: bool) -> list[str]:
     return ["\n".join(lines)]
 
 
-def _append_paragraph(paragraphs: list[str], para: str, document_words: set[str]) -> list[str]:
+def _append_paragraph(paragraphs: list[str], para: str, document_words: DocumentWords | set[str]) -> list[str]:
     """Append, joining a paragraph split by a page break or blank lines mid-sentence."""
     if paragraphs:
         prev = paragraphs[-1]
@@ -413,13 +424,31 @@ def _append_paragraph(paragraphs: list[str], para: str, document_words: set[str]
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
-def _document_words(pages: list[RawPage]) -> set[str]:
-    """Words of the document as printed mid-line: evidence for how a hyphenated word is spelt."""
-    words: set[str] = set()
-    for page in pages:
-        for line in page.text.split("\n"):
-            words.update(w.lower() for w in WORD_RE.findall(line[:-1] if line.endswith("-") else line))
-    return words
+class DocumentWords:
+    """Words of the document as printed mid-line: evidence for how a hyphenated word is spelt
+    ("decision-making" printed whole somewhere keeps its hyphen when a line break splits it).
+
+    Looked up in the text when asked, not collected into a set of every word: a document asks
+    a few dozen times, and collecting cost a twentieth of the whole extraction."""
+
+    def __init__(self, pages: list[RawPage]):
+        self.pages = pages
+        self._text: str | None = None
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if word not in self._known:
+            if self._text is None:
+                self._text = "\n".join(page.text for page in self.pages).lower()
+            pattern = rf"(?<![a-z'-]){re.escape(word.lower())}(?![a-z'-])"
+            self._known[word] = re.search(pattern, self._text) is not None
+        return self._known[word]
+
+
+def _document_words(pages: list[RawPage]) -> DocumentWords:
+    return DocumentWords(pages)
 
 
 def clean_pages(pages: list[RawPage], *, layout: bool = False) -> CleanText:

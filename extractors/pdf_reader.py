@@ -130,10 +130,11 @@ def _open_pdf(path: str | Path, data: bytes | None = None) -> tuple[pdfium.PdfDo
     return pdfium.PdfDocument(copy), copy
 
 
-def normalise_text(text: str) -> str:
-    """Clean PDFium's page text: newlines, line-end hyphens, control characters, line ends."""
+def normalise_text(text: str, *, translated: bool = False) -> str:
+    """Clean PDFium's page text: newlines, line-end hyphens, control characters, line ends
+    (``translated``: the hyphens and tabs are already replaced)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_CHARS.sub("", text.translate(_LINE_END_HYPHENS))
+    text = _CONTROL_CHARS.sub("", text if translated else text.translate(_LINE_END_HYPHENS))
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
 
@@ -243,14 +244,16 @@ def _read_page(path: Path, document: pdfium.PdfDocument, index: int, ocr: bool) 
 def _page_text(page: pdfium.PdfPage) -> tuple[str, dict[str, LineStyle]]:
     textpage = page.get_textpage()
     try:
-        raw = textpage.get_text_range()
-        return normalise_text(raw), line_styles(textpage, raw)
+        # translated once, one character for one: the text and the styles' offsets both read it
+        shown = textpage.get_text_range().translate(_LINE_END_HYPHENS)
+        return normalise_text(shown, translated=True), line_styles(textpage, shown)
     finally:
         textpage.close()
 
 
 # Fonts whose weight PDFium cannot tell (-1) are bold by name.
 BOLD_WEIGHT = 600
+_LETTER_RE = re.compile(r"[^\W\d_]")
 BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _FONT_NAME_BYTES = 128
 
@@ -260,7 +263,7 @@ def line_styles(textpage: pdfium.PdfTextPage, raw: str) -> dict[str, LineStyle]:
     not one a character, so reading with typography costs little more than reading text.
 
     PDFium's page text has one character per text-page character, lines ending in CR LF, so a
-    line's offset in ``raw`` is its first character's index."""
+    line's offset in ``raw`` (translated character for character) is its first character's index."""
     styles: dict[str, LineStyle] = {}
     count = pdfium_c.FPDFText_CountChars(textpage.raw)
     name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
@@ -268,12 +271,12 @@ def line_styles(textpage: pdfium.PdfTextPage, raw: str) -> dict[str, LineStyle]:
     position = 0
     for line in raw.split("\r\n"):
         line_start, position = position, position + len(line) + 2
-        key = normalise_text(line).strip()
+        key = _CONTROL_CHARS.sub("", line).strip()
         if not key or key in styles:
             continue
         # the first letter: a bullet or a number before it may be in another font
-        letter = line_start + next((i for i, ch in enumerate(line) if ch.isalpha()),
-                                   len(line) - len(line.lstrip()))
+        first = _LETTER_RE.search(line)
+        letter = line_start + (first.start() if first else len(line) - len(line.lstrip()))
         if letter >= count:
             continue
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, letter)

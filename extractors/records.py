@@ -6,7 +6,7 @@ the 1-based page the offset falls on (always 1 for a plain-text file).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from models.register import LocalAuthorityMatch  # noqa: F401  (a record of the results, defined with the register)
 
@@ -23,9 +23,9 @@ class RawPage:
     styles: dict[str, LineStyle] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LineStyle:
-    """How a PDF line is printed: its font size in points and whether it is bold."""
+class LineStyle(NamedTuple):
+    """How a PDF line is printed: its font size in points and whether it is bold (a tuple:
+    hashed for every line of every page)."""
 
     size: float
     bold: bool
