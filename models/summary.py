@@ -120,8 +120,11 @@ class IngestSummary:
             lines += [f"  {area:<22}{count:>6}" for area, count in self.judgements_per_area.items()]
         if self.quality is not None:
             lines.append(f"data quality: {self.quality.status}")
-            lines += [f"  {name:<26}{scope:<18}{value:>8.3g}  {status}" for name, scope, value, status, _ in
-                      self.quality.rows()]
+            rows = self.quality.rows()
+            name_width = max([26, *(len(name) + 1 for name, *_ in rows)])
+            scope_width = max([18, *(len(scope) + 1 for _, scope, *_ in rows)])
+            lines += [f"  {name:<{name_width}}{scope:<{scope_width}}{value:>8.3g}  {status}"
+                      for name, scope, value, status, _ in rows]
         lines += [f"failed: {error}" for error in self.failures]
         lines += [f"removed: {path} (its rows are kept)" for path in self.removed]
         lines += [f"replaced: {path} now holds the same bytes as {kept}: stored once, as {kept}"

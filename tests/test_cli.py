@@ -150,3 +150,17 @@ def test_export_help_names_the_default_databases_exports():
     assert _default_exports() == default_export_dir(Settings.model_fields["db_path"].default)
     help_text = " ".join(runner.invoke(app, ["export", "--help"]).output.replace("│", " ").split())
     assert f"beside the database: {_default_exports()}" in help_text
+
+
+def test_the_quality_checks_line_up_however_long_their_names():
+    from models.quality import QualityCheck, QualityReport, Threshold
+    from models.summary import IngestSummary
+
+    t = Threshold(warn_at=0, fail_at=10)
+    report = QualityReport(1, [QualityCheck("duplicate_judgements", "all", 0, t),
+                                QualityCheck("heading_grade_disagreements", "inspection_report", 2, t)])
+    summary = IngestSummary(run_id=1, quality=report)
+    assert summary.format().splitlines()[-3:] == [
+        "data quality: warn",
+        "  duplicate_judgements        all                      0  ok",
+        "  heading_grade_disagreements inspection_report        2  warn"]
