@@ -118,7 +118,8 @@ BOX_ROW_RE = re.compile(r"\s*(?P<area>[^\n]{5,150}?)\s+(?P<grade>" + "|".join(ma
 # ("Inspection of Norfolk local authority children's services", "Re-inspection of services for
 # children in need of help and protection ..."), and its headline judgement ("Children's services
 # in Darlington Borough Council are inadequate", "The overall judgement is Inadequate").
-TITLE_HEADING_RE = re.compile(r"^(?:re-?)?inspection of\b|^review of\b(?!.*\bsafeguarding children board)",
+TITLE_HEADING_RE = re.compile(r"^(?:re-?)?inspection of\b|^review of\b(?!.*\bsafeguarding children board)"
+                              r"|^(?:focused|monitoring) visit (?:to|of)\b|^joint targeted area inspection\b",
                               re.IGNORECASE)
 OVERALL_HEADING_RE = re.compile(r"^children['’]s services in\b|^the overall judge?ment\b|^overall effectiveness\b",
                                 re.IGNORECASE)

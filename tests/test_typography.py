@@ -131,6 +131,14 @@ def test_sections_nest_by_level_and_keep_their_headings_grade(report_pages):
     ("Re-inspection of services for children in need of help and protection", "title", None),
     ("Inspection findings", "findings", None),
     ("What needs to improve in this local authority?", "recommendations", None),
+    # focused and monitoring visits
+    ("Focused visit to Anytown local authority children’s services", "title", None),
+    ("Monitoring visit to Anytown children’s services", "title", None),
+    ("Areas for priority action", "recommendations", None),
+    ("What needs to improve in this area of social work practice", "recommendations", None),
+    ("Findings and evaluation of progress", "findings", None),
+    # 2013 inspections of looked after children
+    ("Outcomes for looked after children and young people Grade 3 (Adequate)", "outcomes", "Adequate"),
     # must not: a heading the vocabulary does not know keeps its text, labelled other
     ("The practice framework used in this area", "other", None),
     ("Good", "other", None),
