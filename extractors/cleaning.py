@@ -21,6 +21,8 @@ import ftfy
 import ftfy.badness
 import ftfy.fixes
 
+from models.vocabulary import GRADE_WORDS_RX, report_grade_words
+
 from .records import Boilerplate, HeadingMark, LineStyle, PageSpan, RawPage
 
 # --- boilerplate rules (v1) --------------------------------------------------------------------
@@ -258,16 +260,11 @@ def document_typography(pages: list[RawPage]) -> Typography | None:
     return Typography(body, levels)
 
 
+GRADE_SUFFIX_RE = re.compile(rf"(?:^|[\s:–-])(?:{GRADE_WORDS_RX})\s*$", re.IGNORECASE)
+
+
 def _ends_in_grade(line: str) -> bool:
-    return bool(_grade_suffix_re().search(line))
-
-
-@lru_cache(maxsize=1)
-def _grade_suffix_re() -> re.Pattern[str]:
-    from models.vocabulary import report_grade_words
-
-    words = "|".join(re.escape(w) for w in report_grade_words())
-    return re.compile(rf"(?:^|[\s:–-])(?:{words})\s*$", re.IGNORECASE)
+    return bool(GRADE_SUFFIX_RE.search(line))
 
 
 def _is_grade_only(line: str) -> bool:
@@ -276,17 +273,11 @@ def _is_grade_only(line: str) -> bool:
     if len(line) > MAX_GRADE_LINE:
         return False
     words = line.strip(" .:").lower()
-    return words in _grade_lines() or bool(GRADE_NUMBER_LINE_RE.match(words))
+    return words in GRADE_LINES or bool(GRADE_NUMBER_LINE_RE.match(words))
 
 
 MAX_GRADE_LINE = 40
-
-
-@lru_cache(maxsize=1)
-def _grade_lines() -> frozenset[str]:
-    from models.vocabulary import report_grade_words
-
-    return frozenset(report_grade_words()) | {"to be good"}
+GRADE_LINES = frozenset(report_grade_words()) | {"to be good"}
 
 
 GRADE_START_RE = re.compile(r"\brequires?$", re.IGNORECASE)
@@ -303,8 +294,16 @@ def _heading_continues(previous: str, line: str) -> bool:
         return True  # "... protection Requires" + "Improvement"
     if (_ends_sentence(previous) and not previous.endswith(":")) or NUMBERED_RE.match(line) or _ends_in_grade(previous):
         return False  # a numbered line is an item of its own; a heading ending in its grade is whole
-    return (_starts_continuation(line) or _is_grade_only(line) or bool(CONNECTING_WORD_RE.search(previous))
-            or len(previous) >= HEADING_WRAP_CHARS)
+    return _starts_continuation(line) or bool(CONNECTING_WORD_RE.search(previous)) or len(previous) >= HEADING_WRAP_CHARS
+
+
+@dataclass(slots=True)
+class _Block:
+    """Lines between blank lines, or one heading's lines (with its level and style)."""
+
+    lines: list[str] = field(default_factory=list)
+    level: int | None = None
+    style: LineStyle | None = None
 
 
 def clean_page_lines(page: RawPage, *, document_words: DocumentWords | set[str], layout: bool,
@@ -319,9 +318,7 @@ def clean_page_lines(page: RawPage, *, document_words: DocumentWords | set[str],
     if styles and sum(bool(CONTENTS_ENTRY_RE.search(line)) for line in map(str.rstrip, repaired)
                       if line[-1:].isdigit()) >= CONTENTS_PAGE_ENTRIES:
         styles = {}  # a contents page: its entries are printed like the headings they point to
-    blocks: list[list[str]] = [[]]
-    block_levels: list[int | None] = [None]
-    block_styles: list[LineStyle | None] = [None]
+    blocks = [_Block()]
     for raw_line, source in zip(repaired, original if styles else repaired):
         kind = boilerplate_kind(MARKUP_RE.sub("", raw_line))
         if kind:
@@ -329,57 +326,41 @@ def clean_page_lines(page: RawPage, *, document_words: DocumentWords | set[str],
             continue
         line = normalise_line(BULLET_RE.sub("", raw_line.strip()) if not layout else raw_line)
         if not line:
-            if blocks[-1]:
-                blocks.append([])
-                block_levels.append(None)
-                block_styles.append(None)
+            if blocks[-1].lines:
+                blocks.append(_Block())
             continue
         style = styles.get(source.strip()) if styles else None
         level = typography.level(line, style) if style is not None else None
-        if level is None and style is not None and block_styles[-1] == style and _starts_continuation(line):
+        if level is None and style is not None and blocks[-1].style == style and _starts_continuation(line):
             level = typography.level(line, style, continuing=True)
         grade_only = _is_grade_only(line)
-        if not blocks[-1] and len(blocks) > 1 and block_levels[-2] is not None and grade_only:
-            # a heading's grade after a blank line: "1. Children who need help and protection" / "" / "Good"
-            blocks.pop(), block_levels.pop(), block_styles.pop()
-        if level is not None or (block_levels[-1] is not None and grade_only):
-            current = blocks[-1]
-            # a heading's grade may be printed on its own line in another style ("Requires improvement")
-            wrapped = bool(current) and block_levels[-1] is not None and (
-                grade_only and not _ends_in_grade(current[-1])
-                or (block_levels[-1] == level and block_styles[-1] == style and _heading_continues(current[-1], line)))
-            if wrapped:
-                current.append(line)
-                continue
-            if grade_only:  # a grade cell in bold with no heading to belong to is a table's cell
-                if block_levels[-1] is not None:
-                    blocks.append([])
-                    block_levels.append(None)
-                    block_styles.append(None)
-                blocks[-1].append(line)
-                continue
-            blocks.append([line])
-            block_levels.append(level)
-            block_styles.append(style)
-            continue
-        if block_levels[-1] is not None:
-            blocks.append([])
-            block_levels.append(None)
-            block_styles.append(None)
-        blocks[-1].append(line)
-    width = _typical_width([line for block in blocks for line in block]) if layout else None
+        if grade_only and not blocks[-1].lines and len(blocks) > 1 and blocks[-2].level is not None:
+            blocks.pop()  # a heading's grade after a blank line: "1. Children who ... protection" / "" / "Good"
+        current = blocks[-1]
+        if current.level is not None and current.lines and (
+                # a heading's grade may be printed on its own line in another style ("Requires improvement")
+                (grade_only and not _ends_in_grade(current.lines[-1]))
+                or (current.level == level and current.style == style and _heading_continues(current.lines[-1], line))):
+            current.lines.append(line)
+        elif level is not None and not grade_only:
+            blocks.append(_Block([line], level, style))
+        else:  # body text, or a grade cell in bold with no heading to belong to (a table's cell)
+            if current.level is not None:
+                blocks.append(_Block())
+            blocks[-1].lines.append(line)
+    width = _typical_width([line for block in blocks for line in block.lines]) if layout else None
     paragraphs: list[str] = []
-    for block, level in zip(blocks, block_levels):
-        if not block:
+    for block in blocks:
+        if not block.lines:
             continue
-        if level is not None:
-            joined = block[0]
-            for line in block[1:]:
+        if block.level is not None:
+            joined = block.lines[0]
+            for line in block.lines[1:]:
                 joined = (join_hyphenated(joined, line, document_words) if joined.endswith("-")
                           and HYPHEN_END_RE.search(joined) else f"{joined} {line}")
-            paragraphs.append(Heading(joined, level))
+            paragraphs.append(Heading(joined, block.level))
             continue
-        for para in _group_lines(join_block_lines(block, wrap_width=width, document_words=document_words),
+        for para in _group_lines(join_block_lines(block.lines, wrap_width=width, document_words=document_words),
                                  layout=layout):
             paragraphs = _append_paragraph(paragraphs, para, document_words)
     return paragraphs
@@ -421,9 +402,6 @@ def _append_paragraph(paragraphs: list[str], para: str, document_words: Document
     return paragraphs
 
 
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]+")
-
-
 class DocumentWords:
     """Words of the document as printed mid-line: evidence for how a hyphenated word is spelt
     ("decision-making" printed whole somewhere keeps its hyphen when a line break splits it).
@@ -447,17 +425,13 @@ class DocumentWords:
         return self._known[word]
 
 
-def _document_words(pages: list[RawPage]) -> DocumentWords:
-    return DocumentWords(pages)
-
-
 def clean_pages(pages: list[RawPage], *, layout: bool = False) -> CleanText:
     """Clean a document's pages into one text with page spans and the boilerplate set aside.
 
     ``layout`` is true for pages read from a PDF text layer or OCR, whose lines are wrapped at
     the page width; false for converted text, whose lines are already paragraphs.
     """
-    document_words = _document_words(pages)
+    document_words = DocumentWords(pages)
     typography = document_typography(pages) if layout else None
     boilerplate: list[Boilerplate] = []
     headings: list[HeadingMark] = []
@@ -477,7 +451,7 @@ def clean_pages(pages: list[RawPage], *, layout: bool = False) -> CleanText:
             offset += len(joiner)
         start = offset
         position = offset
-        for index, para in enumerate(paragraphs):
+        for para in paragraphs:
             if isinstance(para, Heading):
                 headings.append(HeadingMark(position, position + len(para), para.level, page.number))
             position += len(para) + 2

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from models.vocabulary import report_grade_words
+from models.vocabulary import GRADE_WORDS_RX
 
 from .records import HeadingMark, Section
 from .vocab import load_vocabulary
@@ -25,7 +25,7 @@ MATCH_THRESHOLD = 88
 MAX_HEADING_WORDS = 22
 NUMBERING_RE = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 # A grade after a report's heading ("... help and protection: good"): the words of reports and letters.
-GRADE_SUFFIX_RE = re.compile(r"\s*[:–-]\s*(" + "|".join(map(re.escape, report_grade_words())) + r")\s*$", re.IGNORECASE)
+GRADE_SUFFIX_RE = re.compile(rf"\s*[:–-]\s*({GRADE_WORDS_RX})\s*$", re.IGNORECASE)
 TOC_ENTRY_RE = re.compile(r"[A-Za-z?)]\s+\d{1,3}$")
 BODY_LABEL_BY_DOC_TYPE = {
     "annual_rating_letter": "rating",
@@ -73,7 +73,12 @@ def classify_heading(line: str) -> tuple[str, float] | None:
         return None
     if TOC_ENTRY_RE.search(stripped):
         return None  # a contents-page entry ("Summary of findings 3"), not the heading itself
-    core = GRADE_SUFFIX_RE.sub("", NUMBERING_RE.sub("", stripped)).rstrip("?:")
+    return vocabulary_label(GRADE_SUFFIX_RE.sub("", NUMBERING_RE.sub("", stripped)).rstrip("?:"))
+
+
+def vocabulary_label(core: str) -> tuple[str, float] | None:
+    """The heading vocabulary's label for a heading's words (numbering and grade taken off), and
+    how closely they match; None below ``MATCH_THRESHOLD``."""
     key = normalise_heading(core)
     if not key:
         return None
@@ -103,15 +108,14 @@ def find_headings(text: str) -> list[HeadingMatch]:
 # inadequate", "The graded judgment for adoption performance is that it is good").
 TRAILING_GRADE_RE = re.compile(
     r"(?:\s*[:–-]\s*|\s+(?:(?:is|are)\s+(?:that\s+(?:it|they)\s+(?:is|are)\s+|that\s+(?:it|they)\s+)?)?)"
-    r"(?:grade\s+[1-4]\s*\(\s*)?(" + "|".join(map(re.escape, report_grade_words())) + r")\s*\)?\s*\.?\s*$",
+    rf"(?:grade\s+[1-4]\s*\(\s*)?({GRADE_WORDS_RX})\s*\)?\s*\.?\s*$",
     re.IGNORECASE)
 GRADED_JUDGEMENT_RE = re.compile(r"^(?:the\s+)?graded\s+judge?ments?\s+(?:for|about|on)\s+(?:the\s+)?", re.IGNORECASE)
 SECTION_NUMBER_RE = re.compile(r"^section\s+\d+\s*:\s*", re.IGNORECASE)
 # A judgement box's header ("Key judgement  Judgement grade"): the row under it names the section.
 JUDGEMENT_BOX_RE = re.compile(r"^key\s+judge?ment\b", re.IGNORECASE)
 BOX_ROW_CHARS = 200
-BOX_ROW_RE = re.compile(r"\s*(?P<area>[^\n]{5,150}?)\s+(?P<grade>" + "|".join(map(re.escape, report_grade_words()))
-                        + r")\b", re.IGNORECASE)
+BOX_ROW_RE = re.compile(rf"\s*(?P<area>[^\n]{{5,150}}?)\s+(?P<grade>{GRADE_WORDS_RX})\b", re.IGNORECASE)
 
 
 # Headings whose words vary with the council, so no phrase list can hold them: a report's title
@@ -137,12 +141,8 @@ def label_heading(heading: str) -> tuple[str, str | None]:
     core = heading[:grade.start()] if grade and grade.start() > 0 else heading
     core = NUMBERING_RE.sub("", core.strip()).rstrip("?: ")
     core = GRADED_JUDGEMENT_RE.sub("", SECTION_NUMBER_RE.sub("", core))
-    key = normalise_heading(core)
-    found = None
-    if key:
-        choices, labels = _heading_index()
-        best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD)
-        found = labels[best[2]] if best else None
+    matched = vocabulary_label(core)
+    found = matched[0] if matched else None
     if found is None and OVERALL_HEADING_RE.match(core):
         found = "overall"
     elif found is None and TITLE_HEADING_RE.match(core):
@@ -150,8 +150,7 @@ def label_heading(heading: str) -> tuple[str, str | None]:
     return found or "other", (grade.group(1) if grade and grade.start() > 0 else None)
 
 
-GRADE_LINE_RE = re.compile(r"^grade\s+[1-4]\s*\(\s*(" + "|".join(map(re.escape, report_grade_words()))
-                           + r")\s*\)$", re.IGNORECASE)
+GRADE_LINE_RE = re.compile(rf"^grade\s+[1-4]\s*\(\s*({GRADE_WORDS_RX})\s*\)$", re.IGNORECASE)
 
 
 def sections_from_typography(text: str, headings: list[HeadingMark]) -> list[Section]:

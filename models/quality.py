@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 import pyarrow as pa
 
 from .schema import arrow_schema
-from .vocabulary import JUDGED_DOC_TYPES, NUMBERED_SCALES, WORDS_ONLY_SCALE, word_scores
+from .views import sql_list
+from .vocabulary import HEADED_AREAS, JUDGED_DOC_TYPES, NUMBERED_SCALES, WORDS_ONLY_SCALE, word_scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +73,8 @@ class QualityReport:
         return [(c.check_name, c.scope, c.value, c.status, c.detail) for c in self.checks]
 
 
-# Section labels that are judged areas, and a heading's grade words as a score.
-JUDGED_AREAS = ("overall", "help_and_protection", "children_in_care", "adoption", "care_leavers", "leadership",
-                "impact_of_leaders", "lscb")
-
-
-def _sql_list(values) -> str:
-    return "(" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + ")"
-
-
 def _score_sql(column: str) -> str:
+    """SQL for the score of a heading's grade words ("requires improvement to be good" -> 2)."""
     cases = " ".join(f"WHEN '{words}' THEN {score}" for words, score in sorted(word_scores().items()))
     return f"CASE lower(trim(regexp_replace({column}, '[.:]', '', 'g'))) {cases} END"
 
@@ -125,7 +118,7 @@ def measure(con, thresholds: dict[str, Threshold] = THRESHOLDS_V1) -> list[Quali
         WITH headings AS (
             SELECT s.doc_id, s.label AS area, s.grade, {_score_sql("s.grade")} AS score, d.path, d.la_gss_code
             FROM sections s JOIN documents d USING (doc_id)
-            WHERE d.doc_type = 'inspection_report' AND s.grade IS NOT NULL AND s.label IN {_sql_list(JUDGED_AREAS)}
+            WHERE d.doc_type = 'inspection_report' AND s.grade IS NOT NULL AND s.label IN {sql_list(sorted(HEADED_AREAS))}
         )
         SELECT DISTINCT h.path, h.area, j.label, h.grade FROM headings h
         JOIN judgements j ON j.doc_id = h.doc_id AND j.area = h.area AND j.evidence <> 'heading'

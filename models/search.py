@@ -302,7 +302,7 @@ def search(con: duckdb.DuckDBPyConnection, query: str, *, council: str | None = 
     gss_codes = council_gss_codes(con, resolve_councils(con, council)) if council is not None else None
     _check_terms(con, query)
     wanted = phrases(query)
-    fetch = min(limit * PHRASE_CANDIDATES, MAX_HITS * PHRASE_CANDIDATES) if wanted else limit
+    fetch = limit * PHRASE_CANDIDATES if wanted else limit
     # Filtered on the document's own council code, not on section_search.gss_code: that is
     # today's council, which for old Cheshire would also find every Cheshire East report.
     rows = con.execute(f"""

@@ -164,7 +164,8 @@ VIEWS: dict[str, str] = {
 }
 
 
-def _sql_list(values) -> str:
+def sql_list(values) -> str:
+    """SQL text of a list of strings: ('a', 'b')."""
     return "(" + ", ".join(_sql_text(v) for v in values) + ")"
 
 
@@ -184,14 +185,14 @@ def _outcome_columns_sql() -> str:
     """The judgement columns of Ofsted's outcomes table, each the grade of its areas."""
     columns = []
     for column, _heading, areas in OUTCOME_COLUMNS:
-        where = f"g.area = {_sql_text(areas[0])}" if len(areas) == 1 else f"g.area IN {_sql_list(areas)}"
+        where = f"g.area = {_sql_text(areas[0])}" if len(areas) == 1 else f"g.area IN {sql_list(areas)}"
         columns.append(f"max(g.words) FILTER (WHERE {where}) AS {column}")
     return ",\n            ".join(columns)
 
 
 def _vocabulary_sql() -> dict[str, str]:
     return {"report_grade_words": _report_grade_words_sql("j.score", "j.framework"),
-            "inspection_frameworks": _sql_list(INSPECTION_FRAMEWORKS),
+            "inspection_frameworks": sql_list(INSPECTION_FRAMEWORKS),
             "outcome_columns": _outcome_columns_sql()}
 
 

@@ -8,6 +8,7 @@ when they load. Scores are normalised so that 4 is always best, whatever the sca
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -155,6 +156,12 @@ def inspection_areas(framework: str | None, year: int | None) -> tuple[str, ...]
     return ("overall",)
 
 
+# The areas a report's section heading may grade ("The experiences and progress of care leavers:
+# good"): a section of that label states that area's grade.
+HEADED_AREAS = frozenset({"overall", "help_and_protection", "children_in_care", "adoption", "care_leavers",
+                          "leadership", "impact_of_leaders", "lscb"})
+
+
 def area_name(area: str | None) -> str:
     """An area as a reader would name it ("children_in_care" -> "Children in care")."""
     found = AREAS.get(area or "")
@@ -233,3 +240,7 @@ def report_grade_words() -> tuple[str, ...]:
     longest first: what a report's heading may end with."""
     words = {w.lower() for scale in ("apa_1to4", "ofsted_4point") for w in GRADE_WORDS[scale].values()}
     return tuple(sorted(words | {ILACS_SCORE_2.lower()}, key=len, reverse=True))
+
+
+# The report grade words as one regex alternation, longest first: what headings and table cells end with.
+GRADE_WORDS_RX = "|".join(re.escape(words) for words in report_grade_words())

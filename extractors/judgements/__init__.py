@@ -52,8 +52,8 @@ def other_council(text: str, start: int, end: int, council: LocalAuthorityMatch 
     None when the sentence names no council or that council is the document's own."""
     edges = [m.end() for m in SENTENCE_EDGE_RE.finditer(text, max(0, start - SENTENCE_REACH), start)]
     sentence_start = edges[-1] if edges else max(0, start - SENTENCE_REACH)
-    after = SENTENCE_EDGE_RE.search(text, end, end + SENTENCE_REACH)
-    sentence_end = after.start() if after else min(len(text), end + SENTENCE_REACH)
+    edge = SENTENCE_EDGE_RE.search(text, end, end + SENTENCE_REACH)
+    sentence_end = edge.start() if edge else min(len(text), end + SENTENCE_REACH)
     before = [match for m_start, _, match in mentions if sentence_start <= m_start < end]
     after = [match for m_start, m_end, match in mentions if end <= m_start and m_end <= sentence_end]
     named = before[-1] if before else (after[0] if after else None)

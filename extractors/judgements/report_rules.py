@@ -27,6 +27,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from models.vocabulary import HEADED_AREAS
+
 from ..records import Section
 from .grades import APOS, QUOTE, Candidate, area_patterns, grade_pattern, grade_regex, graded, lookup_grade
 
@@ -216,17 +218,11 @@ def ilacs_heading_judgements(text: str, sections: list[Section]) -> Iterator[Can
         yield graded(area, match.group("grade"), "prose", match.start(), match.end())
 
 
-# Section labels that are judged areas: a typographic heading's grade is that area's ("The
-# experiences and progress of care leavers: good", "Leadership, management and governance are inadequate").
-HEADING_AREAS = frozenset({"overall", "help_and_protection", "children_in_care", "adoption", "care_leavers",
-                           "leadership", "impact_of_leaders", "lscb"})
-
-
 def section_heading_grades(text: str, sections: list[Section]) -> Iterator[Candidate]:
     """The grade a report's section heading states, as the page's typography shows it: evidence
     for its area where the report's table has none (the table's grade stays the judgement)."""
     for section in sections:
-        if section.grade and section.label in HEADING_AREAS and section.heading and lookup_grade(section.grade):
+        if section.grade and section.label in HEADED_AREAS and section.heading and lookup_grade(section.grade):
             yield graded(section.label, section.grade, "heading", section.start, section.start + len(section.heading))
 
 
