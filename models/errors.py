@@ -138,3 +138,15 @@ def from_duckdb(path: str, exc: Exception, read_only: bool = False) -> StoreErro
 
 class ExportRefused(OfstedError):
     """An export would replace a folder that is not an export of this database, so it writes nothing."""
+
+
+class OfficialTableError(OfstedError):
+    """A file given as Ofsted's "Local authority inspection outcomes" table cannot be read as one:
+    not an ODS or XLSX workbook, no sheet laid out as the table, or a column it needs missing."""
+
+    def __init__(self, path: str, reason: str,
+                 fix: str = "give the ODS or XLSX file of Ofsted's \"Local authority inspection outcomes as at "
+                            "31 March <year>\" as published"):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}; {fix}")
