@@ -22,6 +22,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +96,38 @@ def iter_pdf_pages(path: str | Path, *, data: bytes | None = None, ocr: bool = T
             document.close()
             raise
     return _iter_pages(Path(path), document, source, ocr, deadline)
+
+
+# A PDF date: "D:YYYYMMDDHHmmSS+HH'mm'", everything after the year optional (PDF 1.7, 7.9.4).
+_PDF_DATE_RE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
+
+
+def pdf_created(data: bytes) -> str | None:
+    """The ISO date of a PDF's own CreationDate (its Info dictionary), or None.
+
+    Reports that print no publication date were mostly written the day before Ofsted published
+    them, so this is kept beside the printed date, marked as what it is.
+    """
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        raw = document.get_metadata_dict().get("CreationDate") or ""
+    finally:
+        document.close()
+    return parse_pdf_date(raw)
+
+
+def parse_pdf_date(raw: str) -> str | None:
+    """ "D:20230214161956+00'00'" -> "2023-02-14"; None for anything that is not a plausible date."""
+    match = _PDF_DATE_RE.match(raw.strip())
+    if not match or not match.group(3):
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
 
 
 def _open_pdf(path: str | Path, data: bytes | None = None) -> tuple[pdfium.PdfDocument, str | bytes]:

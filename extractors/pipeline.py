@@ -137,7 +137,7 @@ class Extractor:
             published=metadata.get("published"), lead_inspector=metadata.get("lead_inspector"),
             judgements=judgements, sections=sections, entities=entities, people=people,
             clean_text=text, pages=cleaned.pages, boilerplate=cleaned.boilerplate,
-            pipeline_version=PIPELINE_VERSION, file_size=len(data),
+            pipeline_version=PIPELINE_VERSION, file_size=len(data), pdf_created=document.created,
         )
 
 

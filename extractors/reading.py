@@ -92,6 +92,7 @@ class ReadDocument:
     pages: list[RawPage]
     layout: bool
     furniture: list[Boilerplate] = field(default_factory=list)
+    created: str | None = None  # a PDF's own CreationDate (ISO date)
 
 
 def read_pages(path: Path, data: bytes, *, ocr: bool = True, limits: Limits | None = None,
@@ -106,13 +107,13 @@ def read_pages(path: Path, data: bytes, *, ocr: bool = True, limits: Limits | No
         if not data.strip():
             raise EmptyDocument(path)
         from .furniture import strip_page_furniture  # PDF code loads only when a PDF is met
-        from .pdf_reader import read_pdf
+        from .pdf_reader import pdf_created, read_pdf
 
         pages = read_pdf(path, data=data, ocr=ocr, limits=limits, deadline=deadline)
         kept, furniture = strip_page_furniture([page.text.split("\n") for page in pages])
         for page, lines in zip(pages, kept):
             page.text = "\n".join(lines)
-        return ReadDocument(pages, True, furniture)
+        return ReadDocument(pages, True, furniture, pdf_created(data))
     if suffix not in TEXT_SUFFIXES:
         raise UnsupportedFileType(path, f"suffix {suffix or '(none)'!r}")
     text = decode_text(data, path)

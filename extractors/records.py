@@ -145,10 +145,11 @@ class DocumentResult:
     boilerplate: list[Boilerplate] = field(default_factory=list)
     pipeline_version: str | None = None
     file_size: int | None = None
+    pdf_created: str | None = None  # ISO date of the PDF's own CreationDate, if it has one
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON Lines object (clean text and boilerplate are left out)."""
         data = asdict(self)
-        for key in ("clean_text", "boilerplate", "file_size"):
+        for key in ("clean_text", "boilerplate", "file_size", "pdf_created"):
             data.pop(key)
         return data

@@ -31,8 +31,11 @@ class DocumentComponent:
         text = doc_text(doc)
         kind = classify(text)
         metadata = find_report_metadata(text) if kind.doc_type in OFSTED_REPORT_DOC_TYPES else {}
-        # A report that prints no date of its own is of the year its inspection ended.
-        year = kind.year or (int(metadata["inspection_end"][:4]) if metadata.get("inspection_end") else None)
+        # A report's year is its inspection's, the year fieldwork began (an inspection in November
+        # 2022 published in January 2023 is 2022): the year its publication date gives is not it,
+        # and a report dated by nothing else would take the year of whatever date it cites first.
+        fieldwork = metadata.get("inspection_start") or metadata.get("inspection_end")
+        year = int(fieldwork[:4]) if fieldwork else kind.year
         doc._.doc_type = kind.doc_type
         doc._.document_date = kind.document_date
         doc._.year = year
