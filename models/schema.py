@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # version -> statements that bring a database at (version - 1) up to it. Version 1 is the
 # initial schema, created by the DDL below, so it needs no step.
@@ -21,6 +21,12 @@ MIGRATIONS: dict[int, list[str]] = {
     3: [f"ALTER TABLE sections ADD COLUMN IF NOT EXISTS {column}"
         for column in ("page_end INTEGER", "section_no INTEGER", "level INTEGER", "parent_no INTEGER",
                        "grade VARCHAR")],
+    # inspections: each judgement placed in one, its evidence ranked and one grade chosen per area;
+    # a PDF's own creation date, for a report that prints no publication date
+    4: ["ALTER TABLE judgements ADD COLUMN IF NOT EXISTS inspection_id VARCHAR",
+        "ALTER TABLE judgements ADD COLUMN IF NOT EXISTS evidence_rank INTEGER",
+        "ALTER TABLE judgements ADD COLUMN IF NOT EXISTS chosen BOOLEAN",
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS pdf_created DATE"],
 }
 
 
@@ -87,6 +93,7 @@ TABLES: dict[str, Table] = {
                 "lead_inspector VARCHAR",
                 "n_pages INTEGER",
                 "file_size BIGINT",
+                "pdf_created DATE",
             ),
             ("doc_id",),
         ),
@@ -109,6 +116,10 @@ TABLES: dict[str, Table] = {
                 "framework VARCHAR",
                 "page INTEGER",
                 "text VARCHAR",
+                # derived after each load (models/inspections.py), never by extraction
+                "inspection_id VARCHAR",
+                "evidence_rank INTEGER",
+                "chosen BOOLEAN",
             ),
         ),
         Table(
@@ -220,6 +231,58 @@ TABLES: dict[str, Table] = {
                 "checked_at TIMESTAMP",
             ),
         ),
+        # Derived from documents and judgements after each load (models/inspections.py): one row
+        # per council per assessment, inspection or visit, whatever documents evidence it.
+        Table(
+            "inspections",
+            _cols(
+                "inspection_id VARCHAR NOT NULL",
+                "la_gss_code VARCHAR",
+                "local_authority VARCHAR",
+                "framework VARCHAR",
+                "inspection_type VARCHAR",
+                "year INTEGER",
+                "inspection_start DATE",
+                "inspection_end DATE",
+                "published DATE",
+                "published_source VARCHAR",
+                "lead_inspector VARCHAR",
+                "known_from VARCHAR",
+                "report_doc_id VARCHAR",
+                "doc_ids VARCHAR[]",
+                "n_judgements INTEGER",
+            ),
+            ("inspection_id",),
+        ),
+        # Ofsted's published "Local authority inspection outcomes as at 31 March" tables, one row
+        # per inspection or visit they list (models/official.py).
+        Table(
+            "official_outcomes",
+            _cols(
+                "edition DATE NOT NULL",
+                "row_id VARCHAR NOT NULL",
+                "la_name VARCHAR",
+                "la_area_code VARCHAR",
+                "la_gss_code VARCHAR",
+                "la_status VARCHAR",
+                "ofsted_region VARCHAR",
+                "inspection_type VARCHAR",
+                "inspection_type_text VARCHAR",
+                "inspection_date DATE",
+                "published DATE",
+                "overall_effectiveness VARCHAR",
+                "impact_of_leaders VARCHAR",
+                "help_and_protection VARCHAR",
+                "children_in_care VARCHAR",
+                "care_leavers VARCHAR",
+                "visit_theme VARCHAR",
+                "is_latest BOOLEAN",
+                "sheets VARCHAR",
+                "source_file VARCHAR",
+                "loaded_at TIMESTAMP",
+            ),
+            ("edition", "row_id"),
+        ),
         Table(
             "failures",
             _cols(
@@ -247,6 +310,7 @@ _ARROW_TYPES = {
     "DATE": pa.date32(),
     "TIMESTAMP": pa.timestamp("us"),
     "VARCHAR[]": pa.list_(pa.string()),
+    "BOOLEAN": pa.bool_(),
 }
 
 

@@ -33,6 +33,7 @@ from models.errors import (
     not_ours,
 )
 from models.paths import snapshot_path
+from models.inspections import rebuild_inspections
 from models.register import REGISTER_CSV, load_register_rows
 from models.views import view_ddl
 from models.schema import (
@@ -539,6 +540,25 @@ class Store:
         if not updated:
             raise KeyError(f"no run {run_id} in {self.path}: call start_run first")
 
+    # -- inspections ---------------------------------------------------------------------------
+
+    def rebuild_inspections(self) -> int:
+        """Place every judgement in its inspection and choose each inspection's grades, in one
+        transaction (``models.inspections``); return the number of inspections."""
+        with self.transaction() as con:
+            return rebuild_inspections(con)
+
+    def inspections_stale(self) -> bool:
+        """Whether a judgement is in no inspection: a database migrated from before inspections,
+        or a load whose rebuild was interrupted."""
+        return bool(self.con.execute(
+            "SELECT EXISTS (SELECT 1 FROM judgements WHERE inspection_id IS NULL)"
+            " OR (NOT EXISTS (SELECT 1 FROM inspections) AND EXISTS (SELECT 1 FROM documents))").fetchone()[0])
+
+    def set_run_status(self, run_id: int, status: str) -> None:
+        """Change a finished run's status (its quality checks, measured after it, failed)."""
+        self.con.execute("UPDATE runs SET status = ? WHERE run_id = ?", [status, run_id])
+
     # -- reading -----------------------------------------------------------------------------
 
     def table_counts(self) -> dict[str, int]:
@@ -697,12 +717,14 @@ def _document_tables(
             _date(r.inspection_end, r, "inspection_end"),
             _date(r.published, r, "published"),
             r.lead_inspector, len(r.pages) or None, r.file_size,
+            _date(r.pdf_created, r, "pdf_created"),
         ))
         for j in r.judgements:
             judgements.append((
                 r.doc_id, j.area, j.label, j.scale, j.grade, j.score, j.year,
                 j.la_gss_code or gss, j.evidence, j.start, j.end,
                 j.local_authority, j.framework or r.framework, j.page, j.text,
+                None, None, None,  # inspection_id, evidence_rank, chosen: set by rebuild_inspections
             ))
     tables = {
         "documents": _arrow("documents", docs),

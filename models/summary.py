@@ -14,6 +14,10 @@ if TYPE_CHECKING:  # models.store reads RUN_COUNTS from here: no import back at 
 
 # The name of a flow run's Completed state when some documents failed: alerts can match it.
 COMPLETED_WITH_FAILURES = "Completed with failures"
+# A run whose documents all loaded but whose data-quality checks failed: its state's name and
+# its status in the runs table.
+COMPLETED_WITH_FAILED_CHECKS = "Completed with failed checks"
+CHECKS_FAILED_STATUS = "checks_failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     judgements_per_area: dict[str, int] = field(default_factory=dict)
     quality: QualityReport | None = None
+    n_inspections: int | None = None  # inspections after the run's rebuild (None: not rebuilt)
     snapshot: str | None = None
 
     @classmethod
@@ -108,6 +113,13 @@ class IngestSummary:
     def count_rows(self) -> list[tuple[RunCount, int]]:
         """Each count with its value, in the order summaries show them."""
         return [(count, getattr(self, count.name)) for count in RUN_COUNTS]
+
+    def failed_checks(self) -> list[str]:
+        """The names (and scopes) of the quality checks that failed, if they ran."""
+        if self.quality is None:
+            return []
+        return [f"{c.check_name} ({c.scope})" if c.scope != "all" else c.check_name
+                for c in self.quality.checks if c.status == "fail"]
 
     def failure_rows(self) -> list[tuple[str, str]]:
         return list(zip(self.failed_paths, self.failures))

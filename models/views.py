@@ -13,7 +13,14 @@ filled in from ``models.vocabulary`` where the SQL says ``{name}``.
 """
 from __future__ import annotations
 
-from models.vocabulary import GRADE_WORDS, ILACS_SCORE_2, INSPECTION_FRAMEWORKS, OUTCOME_COLUMNS
+from models.vocabulary import (
+    GRADE_WORDS,
+    ILACS_SCORE_2,
+    INSPECTION_FRAMEWORKS,
+    OFSTED_REGION_OF_ONS_REGION,
+    OUTCOME_COLUMNS,
+    VISIT_INSPECTION_TYPES,
+)
 
 VIEWS: dict[str, str] = {
     "council_lineage": """
@@ -33,20 +40,33 @@ VIEWS: dict[str, str] = {
         WHERE la.valid_to IS NULL
         -- a county split in two (Cheshire, Bedfordshire) has two current successors: keep both
     """,
+    # The chosen grade of each inspection and area: one row per inspection and area, whatever
+    # mix of reports, letters and minutes it is known from (every piece stays in judgements).
     "judgement_timeline": """
+        WITH evidence AS (
+            SELECT inspection_id, area, count(*) AS n_evidence, count(DISTINCT score) AS n_scores
+            FROM judgements WHERE inspection_id IS NOT NULL GROUP BY ALL
+        )
         SELECT
-            coalesce(l.current_gss_code, j.la_gss_code) AS gss_code,
-            coalesce(l.current_name, la.name, j.local_authority) AS council,
-            la.name AS council_at_the_time,
-            j.la_gss_code AS gss_code_at_the_time,
-            j.year,
-            j.framework,
+            coalesce(l.current_gss_code, i.la_gss_code) AS gss_code,
+            coalesce(l.current_name, la.name, i.local_authority) AS council,
+            coalesce(la.name, i.local_authority) AS council_at_the_time,
+            i.la_gss_code AS gss_code_at_the_time,
+            i.year,
+            i.framework,
+            i.inspection_type,
+            i.inspection_id,
+            i.inspection_start,
+            i.published,
             j.area,
             j.label,
             j.scale,
             j.grade,
             j.score,
             j.evidence,
+            j.evidence_rank,
+            e.n_evidence,
+            e.n_scores > 1 AS conflicting,
             d.doc_type,
             d.document_date,
             j.doc_id,
@@ -58,50 +78,112 @@ VIEWS: dict[str, str] = {
                AND s.start_char <= j.start_char AND j.start_char < greatest(s.end_char, s.start_char + 1))
                 AS section_heading
         FROM judgements j
-        JOIN documents d USING (doc_id)
-        LEFT JOIN local_authorities la ON la.gss_code = j.la_gss_code
-        LEFT JOIN council_lineage l ON l.gss_code = j.la_gss_code
+        JOIN inspections i USING (inspection_id)
+        JOIN evidence e USING (inspection_id, area)
+        JOIN documents d ON d.doc_id = j.doc_id
+        LEFT JOIN local_authorities la ON la.gss_code = i.la_gss_code
+        LEFT JOIN council_lineage l ON l.gss_code = i.la_gss_code
+        WHERE j.chosen
     """,
-    "latest_inspection": """
-        WITH reports AS (
-            SELECT d.*, coalesce(l.current_gss_code, d.la_gss_code) AS current_gss,
-                   row_number() OVER (
-                       PARTITION BY coalesce(l.current_gss_code, d.la_gss_code)
-                       ORDER BY coalesce(d.inspection_end, d.published, d.document_date) DESC NULLS LAST,
-                                d.year DESC NULLS LAST, d.path DESC) AS recency
-            FROM documents d
-            LEFT JOIN council_lineage l ON l.gss_code = d.la_gss_code
-            WHERE d.doc_type = 'inspection_report' AND d.framework IN {inspection_frameworks}
-              AND EXISTS (SELECT 1 FROM judgements j WHERE j.doc_id = d.doc_id AND j.area <> 'lscb')
+    # Each inspection and area whose evidence gives more than one grade: the chosen piece beside
+    # each piece that disagrees with it, with both texts and documents.
+    "judgement_conflicts": """
+        WITH pieces AS (
+            SELECT j.*, d.path, d.doc_type FROM judgements j JOIN documents d USING (doc_id)
+            WHERE j.inspection_id IS NOT NULL
         ),
-        latest AS (SELECT * FROM reports WHERE recency = 1),
-        -- the report's own grades, not a predecessor council's or an earlier inspection's it recalls
-        own AS (
-            SELECT j.* FROM judgements j JOIN latest USING (doc_id)
-            WHERE j.la_gss_code IS NOT DISTINCT FROM latest.la_gss_code
-        ),
-        own_year AS (SELECT doc_id, max(year) AS year FROM own GROUP BY doc_id),
-        grades AS (
-            SELECT j.doc_id, j.area, {report_grade_words} AS words
-            FROM own j JOIN own_year y ON y.doc_id = j.doc_id AND j.year IS NOT DISTINCT FROM y.year
+        contested AS (
+            SELECT inspection_id, area FROM pieces GROUP BY ALL HAVING count(DISTINCT score) > 1
         )
         SELECT
-            la.name AS council,
+            i.inspection_id,
+            coalesce(la.name, i.local_authority) AS council,
+            i.la_gss_code AS gss_code,
+            i.framework,
+            i.inspection_type,
+            i.year,
+            c.area,
+            chosen.label AS chosen_label,
+            chosen.score AS chosen_score,
+            chosen.evidence AS chosen_evidence,
+            chosen.evidence_rank AS chosen_rank,
+            chosen.doc_type AS chosen_doc_type,
+            chosen.path AS chosen_document,
+            chosen.page AS chosen_page,
+            chosen.text AS chosen_text,
+            other.label AS other_label,
+            other.score AS other_score,
+            other.evidence AS other_evidence,
+            other.evidence_rank AS other_rank,
+            other.doc_type AS other_doc_type,
+            other.path AS other_document,
+            other.page AS other_page,
+            other.text AS other_text
+        FROM contested c
+        JOIN inspections i USING (inspection_id)
+        JOIN pieces chosen ON chosen.inspection_id = c.inspection_id AND chosen.area = c.area AND chosen.chosen
+        JOIN pieces other ON other.inspection_id = c.inspection_id AND other.area = c.area
+         AND NOT other.chosen AND other.score IS DISTINCT FROM chosen.score
+        LEFT JOIN local_authorities la ON la.gss_code = i.la_gss_code
+    """,
+    # One row per current council in the shape of Ofsted's outcomes table, from its latest graded
+    # full inspection (SIF or ILACS; not a visit or a board's review), with the one before it.
+    "latest_inspection": """
+        WITH graded AS (
+            SELECT i.*, coalesce(l.current_gss_code, i.la_gss_code) AS current_gss
+            FROM inspections i
+            LEFT JOIN council_lineage l ON l.gss_code = i.la_gss_code
+            WHERE i.framework IN {inspection_frameworks}
+              AND coalesce(i.inspection_type, '') NOT IN {ungraded_types}
+              AND EXISTS (SELECT 1 FROM judgements j WHERE j.inspection_id = i.inspection_id AND j.chosen
+                          AND j.area <> 'lscb')
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (
+                       PARTITION BY current_gss
+                       ORDER BY coalesce(inspection_start, inspection_end, published, make_date(year, 1, 1)) DESC
+                                NULLS LAST, inspection_id DESC) AS recency
+            FROM graded
+        ),
+        grades AS (
+            SELECT g.inspection_id, {outcome_columns},
+                   max(g.score) FILTER (WHERE g.area = 'overall') AS overall_score
+            FROM (SELECT j.inspection_id, j.area, j.score, {report_grade_words} AS words
+                  FROM judgements j WHERE j.chosen) g
+            WHERE g.inspection_id IN (SELECT inspection_id FROM ranked WHERE recency <= 2)
+            GROUP BY g.inspection_id
+        )
+        SELECT
+            la.dfe_la_code AS la_area_code,
+            la.name AS local_authority,
+            {ofsted_region} AS ofsted_region,
+            cur.inspection_start AS inspection_date,
+            cur.inspection_end,
+            cur.published AS publication_date,
+            cur.published_source AS publication_date_source,
+            cur.inspection_type,
+            {current_columns},
+            coalesce(report.path, (SELECT min(d.path) FROM documents d WHERE list_contains(cur.doc_ids, d.doc_id)))
+                AS source_document,
+            prev.inspection_start AS previous_inspection_date,
+            prev.inspection_type AS previous_inspection_type,
+            {previous_columns},
+            CASE WHEN g.overall_score > pg.overall_score THEN 'improved'
+                 WHEN g.overall_score < pg.overall_score THEN 'declined'
+                 WHEN g.overall_score = pg.overall_score THEN 'same' END AS change,
             la.gss_code,
-            la.dfe_la_code,
             la.region,
-            latest.framework,
-            latest.inspection_start,
-            latest.inspection_end,
-            latest.published,
-            {outcome_columns},
-            latest.path AS source_document,
-            latest.doc_id
+            cur.framework,
+            cur.year,
+            cur.inspection_id,
+            cur.report_doc_id AS doc_id
         FROM local_authorities la
-        LEFT JOIN latest ON latest.current_gss = la.gss_code
-        LEFT JOIN grades g ON g.doc_id = latest.doc_id
+        LEFT JOIN ranked cur ON cur.current_gss = la.gss_code AND cur.recency = 1
+        LEFT JOIN ranked prev ON prev.current_gss = la.gss_code AND prev.recency = 2
+        LEFT JOIN grades g ON g.inspection_id = cur.inspection_id
+        LEFT JOIN grades pg ON pg.inspection_id = prev.inspection_id
+        LEFT JOIN documents report ON report.doc_id = cur.report_doc_id
         WHERE la.valid_to IS NULL
-        GROUP BY ALL
     """,
     # Each section's text is cut from its document first, so the whole document text goes no
     # further than that join: numbering rows over the text would copy it once per section
@@ -190,10 +272,26 @@ def _outcome_columns_sql() -> str:
     return ",\n            ".join(columns)
 
 
+def _columns_of(alias: str, prefix: str = "") -> str:
+    """The outcome columns of a ``grades`` row, named with ``prefix``."""
+    return ",\n            ".join(f"{alias}.{column} AS {prefix}{column}" for column, _, _ in OUTCOME_COLUMNS)
+
+
+def _ofsted_region_sql(column: str) -> str:
+    """SQL for Ofsted's region of a council from its ONS region."""
+    cases = " ".join(f"WHEN {_sql_text(ons)} THEN {_sql_text(ofsted)}"
+                     for ons, ofsted in OFSTED_REGION_OF_ONS_REGION.items())
+    return f"CASE {column} {cases} END"
+
+
 def _vocabulary_sql() -> dict[str, str]:
     return {"report_grade_words": _report_grade_words_sql("j.score", "j.framework"),
             "inspection_frameworks": sql_list(INSPECTION_FRAMEWORKS),
-            "outcome_columns": _outcome_columns_sql()}
+            "ungraded_types": sql_list((*VISIT_INSPECTION_TYPES, "lscb_review")),
+            "outcome_columns": _outcome_columns_sql(),
+            "current_columns": _columns_of("g"),
+            "previous_columns": _columns_of("pg", "previous_"),
+            "ofsted_region": _ofsted_region_sql("la.region")}
 
 
 def view_ddl() -> list[str]:

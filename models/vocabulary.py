@@ -32,7 +32,8 @@ class Framework:
 FRAMEWORKS: dict[str, Framework] = {f.key: f for f in (
     Framework("apa", "APA", "APA", 2005, 2008),
     Framework("annual_rating", "Annual rating", "Rating", 2009, 2012),
-    Framework("safeguarding_lac", "Safeguarding and looked after children", "SLAC", 2009, 2012),
+    # 2009-12, and the stand-alone looked after children inspections that followed them in 2013
+    Framework("safeguarding_lac", "Safeguarding and looked after children", "SLAC", 2009, 2013),
     Framework("sif", "SIF", "SIF", 2013, 2018),
     Framework("ilacs", "ILACS", "ILACS", 2018, None),
 )}
@@ -166,6 +167,61 @@ def area_name(area: str | None) -> str:
     """An area as a reader would name it ("children_in_care" -> "Children in care")."""
     found = AREAS.get(area or "")
     return found.name if found else (area or "unknown area").replace("_", " ").capitalize()
+
+
+# -- inspection types ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class InspectionType:
+    """A kind of assessment, inspection or visit, and the framework it belongs to."""
+
+    key: str
+    name: str
+    framework: str | None
+
+
+INSPECTION_TYPES: dict[str, InspectionType] = {t.key: t for t in (
+    InspectionType("apa", "Annual performance assessment", "apa"),
+    InspectionType("annual_rating", "Annual rating", "annual_rating"),
+    InspectionType("safeguarding_lac", "Safeguarding and looked after children inspection", "safeguarding_lac"),
+    InspectionType("sif", "SIF inspection", "sif"),
+    InspectionType("sif_reinspection", "SIF re-inspection", "sif"),
+    InspectionType("lscb_review", "Review of the Local Safeguarding Children Board", "sif"),
+    InspectionType("ilacs_standard", "ILACS standard inspection", "ilacs"),
+    InspectionType("ilacs_short", "ILACS short inspection", "ilacs"),
+    InspectionType("focused_visit", "Focused visit", "ilacs"),
+    InspectionType("monitoring_visit", "Monitoring visit", None),
+    InspectionType("jtai", "Joint targeted area inspection", None),
+)}
+# Visits and joint inspections write letters and findings, not graded judgements.
+VISIT_INSPECTION_TYPES: tuple[str, ...] = ("focused_visit", "monitoring_visit", "jtai")
+
+
+def inspection_type_areas(kind: str | None) -> frozenset[str] | None:
+    """The areas an inspection of a type may grade (None: any, the type being unknown)."""
+    if kind is None:
+        return None
+    if kind in VISIT_INSPECTION_TYPES:
+        return frozenset()
+    if kind == "lscb_review":
+        return frozenset({"lscb"})
+    framework = INSPECTION_TYPES[kind].framework
+    return AREAS_BY_FRAMEWORK.get(framework or "")
+
+
+# Ofsted's regions, as its outcomes table names them, from the ONS region a council is in:
+# Ofsted's North East, Yorkshire and the Humber region covers two ONS regions.
+OFSTED_REGION_OF_ONS_REGION: dict[str, str] = {
+    "North East": "North East, Yorkshire and the Humber",
+    "Yorkshire and The Humber": "North East, Yorkshire and the Humber",
+    "North West": "North West",
+    "East Midlands": "East Midlands",
+    "West Midlands": "West Midlands",
+    "East of England": "East of England",
+    "London": "London",
+    "South East": "South East",
+    "South West": "South West",
+}
 
 
 # The judgement columns of Ofsted's published outcomes table: (column, its heading, the areas

@@ -18,7 +18,7 @@ def test_framework_for_year(year, framework):
 
 @pytest.mark.parametrize("key, title", [
     ("apa", "APA (2005–2008)"), ("annual_rating", "Annual rating (2009–2012)"),
-    ("safeguarding_lac", "Safeguarding and looked after children (2009–2012)"),
+    ("safeguarding_lac", "Safeguarding and looked after children (2009–2013)"),
     ("sif", "SIF (2013–2018)"), ("ilacs", "ILACS (2018–)"),
 ])
 def test_framework_titles_carry_their_years(key, title):
