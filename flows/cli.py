@@ -1,4 +1,5 @@
-"""The ``ofsted`` command line: ``extract``, ``ingest``, ``search``, ``export``, ``report`` and ``eval``.
+"""The ``ofsted`` command line: ``extract``, ``ingest``, ``search``, ``export``, ``report``, ``eval`` and
+``official load`` / ``official diff``.
 
 Each command mirrors a library verb. Results go to stdout and nothing else does; progress, logs
 and errors go to stderr, an error as one line. Exit codes are ``ExitCode`` (docs/operations.md);
@@ -411,6 +412,69 @@ def evaluate_command(
                                                                  limits=get_settings().limits())]
         expected = load_gold(gold)
     typer.echo(format_evaluation(evaluate(rows, expected), show_errors=show_errors))
+
+
+official_app = typer.Typer(help="Ofsted's own outcomes table: load an edition, set it beside the reports read.",
+                            no_args_is_help=True)
+app.add_typer(official_app, name="official")
+
+
+@official_app.command("load")
+@explained_errors()
+def official_load(
+    file: Annotated[Path, typer.Argument(help="Ofsted's \"Local authority inspection outcomes as at 31 March <year>\" "
+                                              "(.ods as published, or .xlsx).")],
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file.", show_default=_default("db_path"))] = None,
+):
+    """Load an edition of Ofsted's outcomes table into official_outcomes, replacing that edition's rows.
+
+    Prints one line: the edition, its rows, the councils matched to the register and any name that matched none. A file that cannot be read changes nothing (exit 2).
+    """
+    from models.official import read_official, store_official
+    from models.store import Store
+
+    settings = get_settings()
+    table = read_official(file)  # OfficialTableError: explained, before the database is touched
+    with Store.open_waiting(db or settings.db_path, settings.lock_wait_seconds) as store:
+        store.load_register()  # the table's councils are matched through it
+        summary = store_official(store, table)
+        store.publish_snapshot()  # `official diff` reads the snapshot, as every reader does
+    typer.echo(summary.format())
+
+
+@official_app.command("diff")
+@explained_errors()
+def official_diff(
+    status: Annotated[Optional[list[str]], typer.Option(
+        "--status", help="Only rows of this status: agree, disagree, only_ours, only_official (repeat for several).")] = None,
+    council: Annotated[Optional[str], typer.Option(
+        help="Only this council (a name or alias, or its start); its predecessors' rows count too.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per row instead.")] = False,
+    db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
+                                               show_default=_default("db_path"))] = None,
+):
+    """Compare the latest edition of Ofsted's table loaded with the inspections read from the reports.
+
+    Each pair agrees or disagrees (the areas named, with our evidence), or is only ours or only Ofsted's. Only the inspections and visits of the edition's coverage are compared (ILACS, 2018 on), for the councils the database holds reports of.
+    """
+    from models.councils import council_gss_codes, resolve_councils
+    from models.official import RECONCILIATION_STATUSES, editions, format_reconciliation, reconcile
+
+    wrong = sorted(set(status or ()) - set(RECONCILIATION_STATUSES))
+    if wrong:
+        die(f"--status {', '.join(wrong)}: give one of {', '.join(RECONCILIATION_STATUSES)}", ExitCode.USAGE)
+    with _open_read_only(db) as store:
+        if not editions(store.con):
+            die(f"no edition of Ofsted's outcomes table in {store.path}: run `ofsted official load FILE.ods` first",
+                ExitCode.USAGE)
+        codes = council_gss_codes(store.con, resolve_councils(store.con, council)) if council else None
+        rows = reconcile(store.con, status or (), codes)  # UnknownCouncil: explained
+    if as_json:
+        for row in rows:
+            emit(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    for line in format_reconciliation(rows):
+        emit(line)
 
 
 def run() -> None:
