@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 
 from models.errors import OfficialTableError
@@ -617,7 +618,11 @@ def load_official(store: Store, path: str | Path, register: Register | None = No
     The file is read whole before the transaction begins: a file that cannot be read raises
     OfficialTableError and leaves the rows loaded before untouched.
     """
-    table = read_official(path, register)
+    return store_official(store, read_official(path, register))
+
+
+def store_official(store: Store, table: OfficialTable) -> LoadSummary:
+    """Replace the rows of ``table``'s edition in official_outcomes with its rows, in one transaction."""
     arrow = official_arrow(table)
     cols = ", ".join(_COLUMNS)
     with store.transaction() as con:
@@ -629,8 +634,8 @@ def load_official(store: Store, path: str | Path, register: Register | None = No
             con.execute(f"INSERT INTO official_outcomes ({cols}) SELECT {cols} FROM _official_rows")
         finally:
             con.unregister("_official_rows")
-    log.info("%s: edition %s, %d rows (%d replaced)", path, table.edition, arrow.num_rows, replaced)
-    return LoadSummary(path=str(path), edition=table.edition, rows=arrow.num_rows, replaced=replaced,
+    log.info("%s: edition %s, %d rows (%d replaced)", table.path, table.edition, arrow.num_rows, replaced)
+    return LoadSummary(path=table.path, edition=table.edition, rows=arrow.num_rows, replaced=replaced,
                        councils=len(table.councils), matched=len(table.councils) - len(table.unresolved),
                        unresolved=table.unresolved)
 
@@ -833,3 +838,62 @@ def _reconciliation_sql() -> str:
 
 
 OFFICIAL_VIEWS: dict[str, str] = {"reconciliation": _reconciliation_sql()}
+
+RECONCILIATION_STATUSES: tuple[str, ...] = ("agree", "disagree", "only_ours", "only_official")
+
+
+def editions(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """The editions loaded, oldest first."""
+    return [row[0] for row in con.execute("SELECT DISTINCT edition FROM official_outcomes ORDER BY 1").fetchall()]
+
+
+def reconcile(con: duckdb.DuckDBPyConnection, statuses: Sequence[str] = (),
+              gss_codes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The reconciliation's rows (every status, or those given; every council, or those of
+    ``gss_codes``), by council and date. Read through the view's own SQL, so a database whose
+    views were made before it still answers."""
+    unknown = sorted(set(statuses) - set(RECONCILIATION_STATUSES))
+    if unknown:
+        raise ValueError(f"unknown status {', '.join(unknown)}: one of {', '.join(RECONCILIATION_STATUSES)}")
+    where, params = [], []
+    if statuses:
+        where.append("list_contains(?, status)")
+        params.append(list(statuses))
+    if gss_codes is not None:
+        where.append("list_contains(?, gss_code)")
+        params.append(list(gss_codes))
+    cursor = con.execute(
+        f"SELECT * FROM ({OFFICIAL_VIEWS['reconciliation']}) r {'WHERE ' + ' AND '.join(where) if where else ''} "
+        "ORDER BY council, coalesce(official_inspection_date, our_inspection_start, official_published, "
+        "our_published), status, row_id, inspection_id", params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _span(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return "-"
+    if end is None or end == start:
+        return (start or end).isoformat()
+    return f"{start.isoformat() if start else '?'}..{end.isoformat()}"
+
+
+def format_reconciliation(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The reconciliation as a table of lines: one per row, a disagreement's areas and our
+    evidence indented under it, and the count of each status last."""
+    header = ("status", "council", "inspection type", "ours: on site", "published", "official: inspected",
+              "published")
+    cells = [(r["status"], r["council"] or "-", r["inspection_type"] or "-",
+              _span(r["our_inspection_start"], r["our_inspection_end"]), _span(r["our_published"], None),
+              _span(r["official_inspection_date"], None), _span(r["official_published"], None)) for r in rows]
+    widths = [max(len(c[i]) for c in [header, *cells]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths)).rstrip()]
+    for row, line in zip(rows, cells):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip())
+        for disagreement in (row["disagreements"] or "").split("; ") if row["disagreements"] else ():
+            lines.append(f"    {disagreement}")
+        for evidence in (row["our_evidence"] or "").split(" | ") if row["our_evidence"] else ():
+            lines.append(f"    our evidence, {' '.join(evidence.split())}")
+    counts = Counter(r["status"] for r in rows)
+    lines.append(f"{len(rows)} rows: " + ", ".join(f"{counts[s]} {s}" for s in RECONCILIATION_STATUSES))
+    return lines
