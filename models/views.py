@@ -298,3 +298,7 @@ def view_ddl() -> list[str]:
     """CREATE OR REPLACE VIEW statements, in dependency order."""
     values = _vocabulary_sql()
     return [f"CREATE OR REPLACE VIEW {name} AS {sql.strip().format(**values)}" for name, sql in VIEWS.items()]
+
+
+from models.official import OFFICIAL_VIEWS  # noqa: E402
+VIEWS.update(OFFICIAL_VIEWS)
