@@ -22,13 +22,15 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import dateutil.parser
 import duckdb
 import pyarrow as pa
+from python_calamine import CalamineError, CalamineWorkbook
 
 from models.errors import OfficialTableError
 from models.register import LocalAuthorityMatch, Register
@@ -261,11 +263,12 @@ def read_official(path: str | Path, register: Register | None = None) -> Officia
         raise OfficialTableError(
             str(path), f"no sheet is laid out as the outcomes table: no header row names a "
                        f"'Local authority name' column with dates or judgements beside it ({shown})")
-    roles = {table.sheet: _role(table) for table in tables}
     records: list[_Record] = []
+    roles: dict[str, str] = {}
     for table in tables:
-        _check_columns(path, table, roles[table.sheet])
-        records.extend(_records(table, roles[table.sheet]))
+        role = roles[table.sheet] = _role(table)
+        _check_columns(path, table, role)
+        records.extend(_records(table, role))
     for record in records:
         record.council = _council(register, record)
     names = sorted({r.council.name if r.council else r.la_name for r in records})
@@ -285,8 +288,6 @@ def read_official(path: str | Path, register: Register | None = None) -> Officia
 
 def _read_workbook(path: Path) -> dict[str, list[list[Any]]]:
     """Every sheet's cells, by sheet name; a file that is not a workbook raises OfficialTableError."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     if not path.is_file():
         raise OfficialTableError(str(path), "does not exist" if not path.exists() else "is not a file",
                                  "give the path of the .ods (or .xlsx) file")
@@ -447,9 +448,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, value in values.items():
         if name in ("inspection_date", "published"):
-            cleaned[name] = _date(value)
-            if name == "inspection_date" and cleaned[name] is None and value is not None:
-                cleaned["date_text"] = str(value)  # "Not yet inspected"
+            cleaned[name] = _date(value)  # "Not yet inspected" is no date
         elif name in JUDGEMENT_FIELDS:
             cleaned[name] = _grade(value, kind)
         else:
@@ -464,10 +463,8 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and re.search(r"\d", value):
-        from dateutil import parser
-
         try:
-            return parser.parse(value, dayfirst=True).date()
+            return dateutil.parser.parse(value, dayfirst=True).date()
         except (ValueError, OverflowError):
             return None
     return None

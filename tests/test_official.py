@@ -465,3 +465,20 @@ def test_official_diff_before_any_load_says_what_to_run(tmp_path):
     result = runner.invoke(app, ["official", "diff", "--db", str(db)])
     assert result.exit_code == 2
     assert "run `ofsted official load FILE.ods` first" in result.output
+
+
+def test_a_council_the_register_does_not_know_is_kept_without_a_code_and_logged(tmp_path, caplog):
+    sheets = edition_2025_sheets(history_rows=[
+        ["Atlantis", "999", "Active", "South West", "ILACS Standard Inspection", date(2022, 6, 1), G, G, G, G, "", ""]])
+    with caplog.at_level("WARNING", logger="models.official"):
+        table = read_official(write_ods(tmp_path / "outcomes.ods", sheets))
+    [row] = [r for r in table.rows if r.la_name == "Atlantis"]
+    assert (row.row_id, row.la_gss_code, row.la_area_code) == ("atlantis/ilacs_standard/2022-06-01", None, "999")
+    assert table.unresolved == ("Atlantis",)
+    assert "council 'Atlantis' matches no council of the register" in caplog.text
+
+
+def test_the_reconciliation_view_is_made_with_the_others(reconciled_db):
+    with Store(reconciled_db, read_only=True) as store:
+        statuses = dict(store.con.execute("SELECT status, count(*) FROM reconciliation GROUP BY status").fetchall())
+    assert statuses == {"agree": 2, "disagree": 1, "only_ours": 1, "only_official": 1}
