@@ -41,6 +41,7 @@ class ExitCode(IntEnum):
     DATABASE_LOCKED = EXIT_DATABASE_LOCKED  # another process holds the database
     DATABASE_UNUSABLE = EXIT_DATABASE_UNUSABLE  # the database is not ours, damaged, read-only, full or a folder
     NO_DOCUMENTS = EXIT_NO_DOCUMENTS  # the folder holds no document to read
+    CHECKS_FAILED = 6  # every document is stored, but a data-quality check failed
     INTERNAL_ERROR = 70  # a bug: run with --verbose for the traceback
     INTERRUPTED = 130  # Ctrl-C (SIGINT); 143 for SIGTERM: 128 + the signal's number
 
@@ -214,7 +215,7 @@ def ingest(
 ):
     """Run the ingestion flow: extract new and changed documents into the database.
 
-    Exit codes: 1 some documents failed (the others are stored), 3 database locked, 4 database unusable, 5 no documents, 130/143 stopped by Ctrl-C/SIGTERM.
+    Exit codes: 1 some documents failed (the others are stored), 6 a data-quality check failed, 3 database locked, 4 database unusable, 5 no documents, 130/143 stopped by Ctrl-C/SIGTERM.
     """
     settings = get_settings()
     if workers:
@@ -241,6 +242,8 @@ def ingest(
     typer.echo(summary.format())
     if summary.n_failed:
         raise typer.Exit(ExitCode.DOCUMENTS_FAILED)
+    if summary.failed_checks():
+        raise typer.Exit(ExitCode.CHECKS_FAILED)
 
 
 def _check_database(db_path: Path, lock_wait_seconds: float) -> None:

@@ -31,7 +31,12 @@ from models.errors import EXIT_NO_DOCUMENTS, ExportRefused, OfstedError, databas
 from outputs.export import check_export_dir, export_views
 from models.search import refresh_search_index
 from models.store import Plan, Store, WriteSummary, matches
-from models.summary import COMPLETED_WITH_FAILURES, IngestSummary
+from models.summary import (
+    CHECKS_FAILED_STATUS,
+    COMPLETED_WITH_FAILED_CHECKS,
+    COMPLETED_WITH_FAILURES,
+    IngestSummary,
+)
 
 from .reporting import ProgressArtifact, publish_run_report, run_quality_checks
 from .runners import DaskTaskRunner, task_runner_from_settings
@@ -137,7 +142,13 @@ def extract_batch(paths: list[str], ocr: bool, pool: ExtractorPool | None = None
 @task(name="load-batch", cache_policy=NO_CACHE)
 def load_batch(store: Store, results: list[DocumentResult], run_id: int) -> WriteSummary:
     """Write a batch in one transaction; failures go to the failures table."""
-    return store.write_documents(results, run_id=run_id, pipeline_version=PIPELINE_VERSION)
+    return store.write_documents(results, run_id=run_id, pipeline_version=PIPELINE_VERSION, inspections=False)
+
+
+@task(name="rebuild-inspections", cache_policy=NO_CACHE)
+def rebuild_inspections(store: Store) -> int:
+    """Place every judgement in its inspection and choose one grade per inspection and area."""
+    return store.rebuild_inspections()
 
 
 @task(name="refresh-search-index", cache_policy=NO_CACHE)
@@ -194,8 +205,12 @@ def ingest(run: RunParameters) -> IngestSummary:
         summary = IngestSummary.from_plan(run_id, plan, found.skipped)
         try:
             summary = _run(store, run_id, plan, found, summary, run, logger=logger)
+            if todo_or_removed(plan) or store.inspections_stale():
+                summary.n_inspections = rebuild_inspections(store)
             if todo_or_removed(plan) or not store.con.execute("SELECT count(*) FROM quality_checks").fetchone()[0]:
                 summary.quality = run_quality_checks(store, run_id)  # checks follow a load; no load, no change
+                if summary.quality.status == "fail" and not summary.n_failed:
+                    store.set_run_status(run_id, CHECKS_FAILED_STATUS)
             refresh_search(store)
             export(store, run.export_dir)
             summary.snapshot = publish_snapshot(store)
@@ -256,7 +271,7 @@ def _run(store: Store, run_id: int, plan: Plan, found: Discovered, summary: Inge
     if failures:
         store.record_failures(run_id, failures)
     if plan.superseded:
-        store.remove_documents([item.path for item in plan.superseded])
+        store.remove_documents([item.path for item in plan.superseded], inspections=False)
     todo = [item.path for item in plan.to_extract]
     batches = [todo[first:first + batch_size] for first in range(0, len(todo), batch_size)]
     # The limits were read where the flow runs; they are sent with each batch.
@@ -312,12 +327,20 @@ def _load_as_completed(store, futures, summary: IngestSummary, run_id: int, tota
 
 
 def run_state(summary: IngestSummary):
-    """The flow run's final state: a run with failed documents is told apart from a clean one."""
-    if not summary.n_failed:
+    """The flow run's final state: a run with failed documents or failed quality checks is told
+    apart from a clean one by its name (Prefect's event for it is ``prefect.flow-run.<name>``)."""
+    problems = []
+    if summary.n_failed:
+        problems.append(f"{summary.n_failed} of {summary.n_seen} documents failed: "
+                        "see the ingest-failures artifact or the failures table")
+    failed_checks = summary.failed_checks()
+    if failed_checks:
+        problems.append(f"quality checks failed: {', '.join(failed_checks)}: "
+                        "see the ingest-quality artifact or the quality_checks table")
+    if not problems:
         return summary
-    return Completed(data=summary, name=COMPLETED_WITH_FAILURES,
-                     message=f"{summary.n_failed} of {summary.n_seen} documents failed: "
-                             "see the ingest-failures artifact or the failures table")
+    name = COMPLETED_WITH_FAILURES if summary.n_failed else COMPLETED_WITH_FAILED_CHECKS
+    return Completed(data=summary, name=name, message="; ".join(problems))
 
 
 # A parameter left None comes from the settings (OFSTED_*, flows/settings.py) of the machine

@@ -390,12 +390,16 @@ class Store:
         results: Sequence[DocumentResult],
         run_id: int | None = None,
         pipeline_version: str | None = None,
+        *,
+        inspections: bool = True,
     ) -> WriteSummary:
         """Store a batch in ONE transaction, replacing earlier rows of the same doc_id or path.
 
         Results with ``error`` set are not stored (rows stored earlier for their path stay); with
         a ``run_id`` they go to failures.
         ``pipeline_version`` fills results that carry none. On any error nothing is written.
+        ``inspections``: rebuild the inspections in the same transaction; a run writing many
+        batches passes False and calls ``rebuild_inspections`` once at its end.
         """
         ok = [r for r in results if not r.error]
         failed = [r for r in results if r.error]
@@ -415,16 +419,21 @@ class Store:
             if run_id is not None and failed:
                 self._insert("failures", _failures_table(
                     run_id, [(r.path, r.error, r.doc_id) for r in failed], now))
+            if inspections and kept:
+                rebuild_inspections(self.con)
         return summary
 
-    def remove_documents(self, paths: Iterable[str]) -> int:
-        """Delete every row of the documents stored under these paths; return documents removed."""
+    def remove_documents(self, paths: Iterable[str], *, inspections: bool = True) -> int:
+        """Delete every row of the documents stored under these paths; return documents removed.
+        ``inspections``: as for ``write_documents``."""
         keys = pa.table({"path": pa.array([str(p) for p in paths], pa.string())})
         with self.transaction() as con, self._view("_remove_paths", keys):
             ids = {r[0] for r in con.execute(
                 "SELECT doc_id FROM documents WHERE path IN (SELECT path FROM _remove_paths)"
             ).fetchall()}
             self._delete_documents(ids)
+            if inspections and ids:
+                rebuild_inspections(con)
         return len(ids)
 
     def _kept_ingested_at(self, versions: dict[str, str | None]) -> dict[str, datetime]:
@@ -549,11 +558,17 @@ class Store:
             return rebuild_inspections(con)
 
     def inspections_stale(self) -> bool:
-        """Whether a judgement is in no inspection: a database migrated from before inspections,
-        or a load whose rebuild was interrupted."""
-        return bool(self.con.execute(
-            "SELECT EXISTS (SELECT 1 FROM judgements WHERE inspection_id IS NULL)"
-            " OR (NOT EXISTS (SELECT 1 FROM inspections) AND EXISTS (SELECT 1 FROM documents))").fetchone()[0])
+        """Whether the inspections are behind the documents: a judgement in no inspection (a
+        database migrated from before inspections, a run stopped before its rebuild) or an
+        inspection of a document no longer stored."""
+        return bool(self.con.execute("""
+            SELECT EXISTS (SELECT 1 FROM judgements WHERE inspection_id IS NULL)
+                OR (NOT EXISTS (SELECT 1 FROM inspections) AND EXISTS (SELECT 1 FROM documents))
+                OR EXISTS (SELECT 1 FROM inspections i WHERE i.report_doc_id IS NOT NULL
+                           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = i.report_doc_id))
+                OR EXISTS (SELECT 1 FROM inspections i WHERE NOT EXISTS (
+                           SELECT 1 FROM judgements j WHERE j.inspection_id = i.inspection_id)
+                           AND i.report_doc_id IS NULL)""").fetchone()[0])
 
     def set_run_status(self, run_id: int, status: str) -> None:
         """Change a finished run's status (its quality checks, measured after it, failed)."""

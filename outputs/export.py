@@ -39,9 +39,9 @@ EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
 # view -> the order its rows are written in: the same database always exports the same files
 # (DuckDB's parallel scans return a view's rows in any order).
 EXPORT_ORDER: dict[str, str] = {
-    "latest_inspection": "council, gss_code",
-    "judgement_timeline": "council NULLS LAST, year NULLS LAST, framework NULLS LAST, area, path, page NULLS LAST, "
-                          "score, label, text",
+    "latest_inspection": "local_authority, gss_code",
+    "judgement_timeline": "council NULLS LAST, year NULLS LAST, framework NULLS LAST, inspection_id NULLS LAST, area, "
+                          "path, page NULLS LAST, score, label, text",
     "section_text": "path, section_no",
 }
 EXPORT_MARKER = ".ofsted-export"

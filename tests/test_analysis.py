@@ -1,6 +1,7 @@
 """Analyst views, full-text search and exports over a database of the sample documents."""
 import re
 import shutil
+from datetime import date
 
 import duckdb
 import pyarrow.dataset as ds
@@ -18,11 +19,14 @@ runner = CliRunner()
 def test_latest_inspection_has_one_row_per_current_council_in_ofsteds_words(sample_db):
     with duckdb.connect(str(sample_db), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT gss_code) FROM latest_inspection").fetchone() == (153, 153)
-        row = con.execute("""SELECT framework, inspection_start, overall_effectiveness, impact_of_leaders,
-                                    help_and_protection, children_in_care, care_leavers
-                             FROM latest_inspection WHERE council = 'Stockton-on-Tees'""").fetchone()
-    assert row[0] == "ilacs" and str(row[1]).startswith("2023")
-    assert row[2:] == ("Requires improvement to be good",) * 5
+        row = con.execute("""SELECT la_area_code, ofsted_region, framework, inspection_type, inspection_date,
+                                    overall_effectiveness, impact_of_leaders, help_and_protection, children_in_care,
+                                    care_leavers, previous_inspection_type, previous_overall_effectiveness, change
+                             FROM latest_inspection WHERE local_authority = 'Stockton-on-Tees'""").fetchone()
+    assert row[:5] == ("808", "North East, Yorkshire and the Humber", "ilacs", "ilacs_standard", date(2023, 3, 6))
+    assert row[5:10] == ("Requires improvement to be good",) * 5
+    # the 2016 SIF inspection was good: "requires improvement" since is a decline
+    assert row[10:] == ("sif", "Good", "declined")
 
 
 def test_judgement_timeline_spans_frameworks(sample_db):
@@ -30,8 +34,9 @@ def test_judgement_timeline_spans_frameworks(sample_db):
         rows = con.execute("""SELECT year, framework, score FROM judgement_timeline
                               WHERE council = 'Stockton-on-Tees' AND area = 'overall' AND year IS NOT NULL
                               ORDER BY year, score""").fetchall()
+    # one row per assessment: the 2009 rating is in a letter and in the provisional rating's minutes
     assert [(year, framework) for year, framework, _ in rows] == [
-        (2006, "apa"), (2008, "apa"), (2009, "annual_rating"), (2009, "annual_rating"), (2016, "sif"), (2023, "ilacs")]
+        (2006, "apa"), (2008, "apa"), (2009, "annual_rating"), (2016, "sif"), (2023, "ilacs")]
 
 
 def test_council_lineage_follows_reorganisations(sample_db):
@@ -107,7 +112,7 @@ def test_exports_are_partitioned_parquet_and_csv(sample_db, tmp_path):
     assert str(timeline.schema.field("year").type) == "int32"
     assert (tmp_path / "out" / "parquet" / "judgement_timeline" / "part_framework=apa" / "part_year=2006").is_dir()
     header = (tmp_path / "out" / "csv" / "latest_inspection.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.startswith("council,gss_code,dfe_la_code,region,framework")
+    assert header.startswith("la_area_code,local_authority,ofsted_region,inspection_date,inspection_end,publication_date")
 
 
 def test_search_and_export_commands(sample_db, tmp_path):
@@ -252,7 +257,7 @@ def test_a_predecessors_grade_is_the_predecessors_and_not_the_reports(extractor,
         recalled = store.con.execute("""SELECT j.year, la.name FROM judgements j JOIN local_authorities la
                                         ON la.gss_code = j.la_gss_code WHERE j.score = 1""").fetchall()
         latest = store.con.execute("""SELECT overall_effectiveness, care_leavers FROM latest_inspection
-                                      WHERE council = 'North Northamptonshire'""").fetchone()
+                                      WHERE local_authority = 'North Northamptonshire'""").fetchone()
     assert recalled == [(2019, "Northamptonshire")]
     assert latest == ("Good", "Requires improvement to be good")
 

@@ -396,6 +396,35 @@ def test_a_run_with_failed_documents_ends_completed_with_failures(prefect_harnes
     assert clean.is_completed() and clean.name == "Completed"
 
 
+# A rating letter that states no rating: every document loads, the reports_without_judgements check fails.
+UNRATED_LETTER = ("9 December 2009\n\nStockton-on-Tees Borough Council\n\nChildren's services annual rating\n\n"
+                  "The rating of your services will follow.\n")
+
+
+@pytest.mark.flow
+def test_a_run_whose_quality_checks_fail_ends_in_a_state_that_says_so(prefect_harness, tmp_path):
+    from flows.ingest import ingest_flow
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "letter.txt").write_text(UNRATED_LETTER, encoding="utf-8")
+    db = tmp_path / "ofsted.duckdb"
+    state = ingest_flow(raw_dir=str(raw), db_path=str(db), return_state=True)
+    assert state.is_completed() and state.name == "Completed with failed checks"
+    assert state.message == ("quality checks failed: judgement_coverage (annual_rating), reports_without_judgements: "
+                             "see the ingest-quality artifact or the quality_checks table")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("checks_failed",)]
+        assert con.execute("SELECT detail FROM quality_checks WHERE check_name = 'reports_without_judgements'"
+                           ).fetchall() == [("1: letter.txt annual_rating_letter",)]
+    # the command line says so in its exit status; an unchanged re-run measures nothing and passes
+    result = runner.invoke(app, ["ingest", str(raw), "--db", str(tmp_path / "cli.duckdb")])
+    assert result.exit_code == 6, result.output
+    assert "reports_without_judgements    all                      1  fail" in result.output
+    again = runner.invoke(app, ["ingest", str(raw), "--db", str(tmp_path / "cli.duckdb")])
+    assert again.exit_code == 0, again.output
+
+
 # -- stopping a run ---------------------------------------------------------------------------------
 
 def pdf_folder(folder: Path, n: int) -> Path:

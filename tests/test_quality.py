@@ -14,7 +14,11 @@ from models.quality import (
 )
 from models.store import Store
 
-STOCKTON = LocalAuthorityMatch("Stockton-on-Tees", "E06000004", "808", 1.0)
+STOCKTON = LocalAuthorityMatch("Stockton-on-Tees", "E06000004", "808", 100.0)
+# The inspection checks scoped to the whole database ("official_disagreements" runs only when
+# Ofsted's table is loaded; "judgements_of_another_council" is scoped to Ofsted's documents).
+INSPECTION_CHECKS = ("reports_without_judgements", "reports_typed_otherwise", "report_grade_conflicts",
+                     "restated_grade_conflicts", "weak_council_links", "years_outside_framework")
 
 
 # -- Threshold.status -----------------------------------------------------------------------
@@ -81,11 +85,14 @@ def by_name(checks, name, scope="all"):
 def test_a_clean_database_passes_every_check(store):
     store.write_documents([document(n) for n in range(4)] + [document(9, doc_type="other", council=None,
                                                                       framework=None, judgements=[])])
+    store.rebuild_inspections()
     checks = measure(store.con)
     assert {(c.check_name, c.scope): c.status for c in checks} == {
         ("documents_without_council", "all"): "ok", ("scores_out_of_range", "all"): "ok",
         ("duplicate_judgements", "all"): "ok", ("duplicate_documents", "all"): "ok",
-        ("judgement_coverage", "annual_rating"): "ok", ("heading_grade_disagreements", "inspection_report"): "ok"}
+        ("judgement_coverage", "annual_rating"): "ok", ("heading_grade_disagreements", "inspection_report"): "ok",
+        **{(name, "all"): "ok" for name in INSPECTION_CHECKS},
+        ("judgements_of_another_council", "ofsted_documents"): "ok"}
     assert by_name(checks, "judgement_coverage", "annual_rating").value == 1.0
 
 
@@ -209,7 +216,15 @@ def test_check_quality_stores_one_row_per_check_per_run(store):
         ("duplicate_judgements", "all", "ok"),
         ("heading_grade_disagreements", "inspection_report", "ok"),
         ("judgement_coverage", "annual_rating", "warn"),
+        ("judgements_of_another_council", "ofsted_documents", "ok"),
+        ("report_grade_conflicts", "all", "ok"),
+        # doc3 is a rating letter with no judgement
+        ("reports_typed_otherwise", "all", "ok"),
+        ("reports_without_judgements", "all", "fail"),
+        ("restated_grade_conflicts", "all", "ok"),
         ("scores_out_of_range", "all", "fail"),
+        ("weak_council_links", "all", "ok"),
+        ("years_outside_framework", "all", "ok"),
     ]
     assert {r[0] for r in rows} == {7}
     scores = [r for r in rows if r[1] == "scores_out_of_range"][0]
@@ -219,7 +234,7 @@ def test_check_quality_stores_one_row_per_check_per_run(store):
 
     check_quality(store, run_id=8)
     counts = store.con.execute("SELECT run_id, count(*) FROM quality_checks GROUP BY 1 ORDER BY 1").fetchall()
-    assert counts == [(7, 6), (8, 6)]
+    assert counts == [(7, 13), (8, 13)]
 
 
 @pytest.mark.parametrize("heading_grade, status, detail", [
@@ -238,3 +253,85 @@ def test_a_heading_that_disagrees_with_the_table_is_reported(store, heading_grad
     store.write_documents([report])
     check = by_name(measure(store.con), "heading_grade_disagreements", "inspection_report")
     assert (check.status, check.detail) == (status, detail)
+
+
+# -- the inspection checks: each one's ok and its failure, with the offending rows named -----
+
+HALTON = LocalAuthorityMatch("Halton", "E06000006", "876", 100.0)
+REPORT_FIRST_PAGE = ("Inspection of Stockton-on-Tees local authority children's services\n\n"
+                     "Inspection dates: 6 to 17 March 2023\n\nLead inspector: Jane Smith, His Majesty's Inspector\n")
+
+
+def ilacs(area="overall", label="Good", score=3, evidence="table", year=2023, council=STOCKTON, start=0):
+    return Judgement(area=area, label=label, scale="ofsted_4point", grade=None, score=score, year=year,
+                     local_authority=council.name, evidence=evidence, text=f"{area}: {label}", start=start,
+                     end=start + 10, la_gss_code=council.gss_code, framework="ilacs")
+
+
+def report(n, judgements, *, doc_type="inspection_report", council=STOCKTON, text=REPORT_FIRST_PAGE,
+           year=2023, framework="ilacs"):
+    return DocumentResult(
+        path=f"raw/report{n}.pdf", doc_id=f"rep{n:04d}", doc_type=doc_type, framework=framework,
+        local_authority=council, year=year, clean_text=text, pages=[PageSpan(1, 0, len(text))],
+        inspection_start="2023-03-06" if doc_type == "inspection_report" else None,
+        inspection_end="2023-03-17" if doc_type == "inspection_report" else None,
+        judgements=judgements, pipeline_version="test")
+
+
+WEAK = LocalAuthorityMatch("Stockton-on-Tees", "E06000004", "808", 40.0)
+
+INSPECTION_CHECK_CASES = [
+    # (check, scope, documents, status, words the detail must hold)
+    ("reports_without_judgements", "all", [report(1, [ilacs()])], "ok", "0"),
+    ("reports_without_judgements", "all", [report(1, [ilacs()]), report(2, [])], "fail", "1: raw/report2.pdf"),
+    ("reports_typed_otherwise", "all", [report(1, [ilacs()])], "ok", "0"),
+    # South Gloucestershire's report was typed as minutes: its first page gives it away
+    ("reports_typed_otherwise", "all", [report(1, [ilacs()], doc_type="council_minutes")], "fail",
+     "1: raw/report1.pdf typed council_minutes"),
+    # minutes that mention the lead inspector print no inspection dates
+    ("reports_typed_otherwise", "all",
+     [report(1, [ilacs()], doc_type="council_minutes", text="Minutes. The lead inspector thanked staff.")], "ok", "0"),
+    ("report_grade_conflicts", "all", [report(1, [ilacs(), ilacs(evidence="prose", start=50)])], "ok", "0"),
+    # one report giving its overall effectiveness two grades: the table is chosen, the prose reported
+    ("report_grade_conflicts", "all",
+     [report(1, [ilacs(), ilacs(label="Inadequate", score=1, evidence="prose", start=50)])], "fail",
+     "1: E06000004/ilacs_standard/2023-03-06 overall: 'Good' (table) against 'Inadequate' (prose)"),
+    # minutes misquoting the report's grade: a restatement's conflict warns
+    ("restated_grade_conflicts", "all",
+     [report(1, [ilacs()]), report(2, [ilacs(label="Inadequate", score=1, evidence="prose")],
+                                   doc_type="council_minutes", text="Minutes of the meeting")], "warn",
+     "1: E06000004/ilacs_standard/2023-03-06 overall: 'Good' (table) against 'Inadequate' in raw/report2.pdf"),
+    ("judgements_of_another_council", "ofsted_documents", [report(1, [ilacs()])], "ok", "0"),
+    # Cumberland's report recalling Cumbria's grade is Cumbria's; half a report's grades is too many
+    ("judgements_of_another_council", "ofsted_documents",
+     [report(1, [ilacs(), ilacs(label="Inadequate", score=1, council=HALTON, year=2019, start=50)])], "fail",
+     "1: raw/report1.pdf overall Inadequate given to Halton"),
+    ("weak_council_links", "all", [report(n, [ilacs()]) for n in range(5)], "ok", "0"),
+    ("weak_council_links", "all", [report(1, [ilacs()], council=WEAK)] + [report(n, [ilacs()]) for n in range(2, 6)],
+     "warn", "1: raw/report1.pdf Stockton-on-Tees score 40.0"),
+    ("weak_council_links", "all", [report(1, [ilacs()], council=WEAK)], "fail", "1: raw/report1.pdf"),
+    ("years_outside_framework", "all", [report(1, [ilacs()])], "ok", "0"),
+    # an APA letter dated 2011: APA ran 2005-08
+    ("years_outside_framework", "all",
+     [report(1, [Judgement(area="overall", label="Good", scale="apa_1to4", grade=3, score=3, year=2011,
+                           local_authority="Stockton-on-Tees", evidence="prose", text="good", start=0, end=4,
+                           la_gss_code="E06000004", framework="apa")],
+             doc_type="apa_letter", framework="apa", year=2011, text="Annual performance assessment")],
+     "fail", "1: E06000004/apa/2011 apa 2011"),
+]
+
+
+@pytest.mark.parametrize("name, scope, documents, status, detail", INSPECTION_CHECK_CASES,
+                         ids=[f"{case[0]}-{case[3]}-{i}" for i, case in enumerate(INSPECTION_CHECK_CASES)])
+def test_inspection_checks(store, name, scope, documents, status, detail):
+    store.write_documents(documents)
+    store.rebuild_inspections()
+    check = by_name(measure(store.con), name, scope)
+    assert check.status == status, check.detail
+    assert check.detail.startswith(detail)
+
+
+def test_official_disagreements_is_measured_only_with_a_table_loaded(store):
+    store.write_documents([report(1, [ilacs()])])
+    store.rebuild_inspections()
+    assert not [c for c in measure(store.con) if c.check_name == "official_disagreements"]
