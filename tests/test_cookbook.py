@@ -16,12 +16,12 @@ def sample_con(sample_db):
         yield con
 
 
-def test_the_cookbook_has_ten_questions():
-    assert len(QUERIES) == 10
+def test_the_cookbook_has_twelve_questions():
+    assert len(QUERIES) == 12
 
 
 # Questions whose answer on the samples is known not to be empty.
-ANSWERED_ON_SAMPLES = {1, 2, 3, 4, 5, 6, 9, 10}
+ANSWERED_ON_SAMPLES = {1, 2, 3, 4, 5, 6, 9, 10}  # 11, 12: the samples agree, no table loaded
 
 
 @pytest.mark.parametrize("number, title, sql", [(i, t, q) for i, (t, q) in enumerate(QUERIES, start=1)],
