@@ -35,6 +35,12 @@ def _cue(*patterns: str) -> re.Pattern[str]:
 
 # doc_type rules v1: (doc_type, where to look, cue). First match wins.
 DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    # A report's own title line ("Inspection of X local authority children's services", "Inspection of
+    # children's social care services", "Inspection of X Children and Families Trust") followed by its
+    # inspection dates: first, because a report's body may hold any other type's cue (its "minutes
+    # of the corporate parenting board meeting", "the 2019 focused visit") and a title block is its own.
+    ("inspection_report", "head", _cue(r"(?:^|\n)[ \t]*(?:re-?)?inspection of\b(?=[^.]{0,160}?\bchildren)"
+                                       r"[^\n.]{0,100}(?:\n+[^\n.]{0,100}){0,3}?\s*\binspection dates?\s*:")),
     # Minutes: a decision record, and the furniture of committee systems' pages (ModernGov's
     # "Agenda item", "Issue - meetings", "Meeting: 30/07/2020 - Executive Board", "Minutes:").
     ("council_minutes", "all", _cue(r"\brecord of (the )?decision\b", r"\bRESOLVED\b(?= that)", r"\bRESOLVED\s*[:–—-]",
@@ -57,11 +63,6 @@ DOC_TYPE_RULES_V1: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("press_release", "lead", _cue(r"(?=[^\n]*\bOfsted\b)[^\n]*\b(?:rated|rating|rates|requires?|judged|judgement|"
                                    r"good|outstanding|inadequate|publish(?:es|ed)?|findings|praised?)\b")),
     ("news_article", "all", _cue(r"\bsaid: [“\"]", r"\b(councillor|cllr) [A-Z][a-z]+ [A-Z][a-z]+, said\b")),
-    # A report's own title line ("Inspection of X local authority children's services", "Inspection of
-    # children's social care services", "Inspection of X Children and Families Trust") followed by its
-    # inspection dates: tested before visits, which a report may mention ("the 2019 focused visit").
-    ("inspection_report", "head", _cue(r"(?:^|\n)[ \t]*(?:re-?)?inspection of\b(?=[^.]{0,160}?\bchildren)"
-                                       r"[^\n.]{0,100}(?:\n+[^\n.]{0,100}){0,3}?\s*\binspection dates?\s*:")),
     ("focused_visit", "head", _cue(r"\bfocused visit\b")),
     ("monitoring_visit", "head", _cue(r"\bmonitoring visit\b")),
     ("inspection_report", "head", _cue(

@@ -52,6 +52,15 @@ from extractors.classify import (
     ("Norfolk County Council\n1 Ofsted produces this report under its power to combine reports in accordance with "
      "section 152 of the Education and Inspections Act 2006.\nInspection of services for children in need of help "
      "and protection, children looked after and care leavers", "inspection_report"),
+    # a report's title block is its own, whatever its body says: its body may quote minutes or a decision
+    ("Inspection of South Gloucestershire local authority children’s services\n\nInspection dates: 4 to 15 March "
+     "2024\n\nLead inspector: Jo Smith\n\nThe minutes of the corporate parenting board meeting show that RESOLVED "
+     "actions are followed up.", "inspection_report"),
+    ("Inspection of children’s social care services\nInspection dates: 3 December 2018 to 14 December 2018\n\n"
+     "Record of the decision of the panel is kept on file.", "inspection_report"),
+    # must not find: minutes whose agenda item is the report keep their type
+    ("Minutes of the Cabinet meeting held on 9 May 2024\n\nItem 5: Inspection of South Gloucestershire local "
+     "authority children’s services. The inspection took place in March.", "council_minutes"),
     ("Toggle Contrast\n\nBrighton & Hove’s Inspection of Local Authority Children’s Services (ILACS) has been rated "
      "‘Outstanding’ overall by Ofsted and many partners have written to say how pleased they are today.", "other"),
 ])
