@@ -1,4 +1,5 @@
-"""The report in a real browser: headless Chromium loads it with no console error and draws the charts.
+"""The report in a real browser: headless Chromium loads it with no console error and draws the
+charts, the table of every council sorts and filters, and a council's link shows its page alone.
 
 Needs /usr/bin/chromium, /usr/bin/chromedriver (Debian: ``apt-get install chromium chromium-driver``,
 see scripts/install-system-packages.sh) and selenium; skipped without them, except on CI (env CI
@@ -15,7 +16,7 @@ import duckdb
 import pytest
 
 from outputs.report import build_report
-from tests.test_report import make_small_db
+from tests.test_report import make_councils_db, make_small_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -34,8 +35,7 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture
-def driver(tmp_path):
+def _chrome(tmp_path: Path, *, script: bool = True):
     reason = _missing()
     if reason:
         if os.environ.get("CI"):
@@ -46,12 +46,56 @@ def driver(tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    profile = tmp_path / ("chromium-profile" if script else "chromium-profile-no-script")
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1200,1000", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+                "--no-first-run", "--window-size=1200,1000", f"--user-data-dir={profile}"):
         options.add_argument(arg)
+    if not script:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    chrome = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture
+def driver(tmp_path):
+    chrome = _chrome(tmp_path)
+    try:
+        yield chrome
+    finally:
+        chrome.quit()
+
+
+@pytest.fixture(scope="module")
+def shared_driver(tmp_path_factory):
+    """One browser for the tests of the table, each loading the page afresh."""
+    chrome = _chrome(tmp_path_factory.mktemp("chromium"))
+    try:
+        yield chrome
+    finally:
+        chrome.quit()
+
+
+@pytest.fixture(scope="module")
+def councils_page(tmp_path_factory) -> Path:
+    """The page of every council of tests.test_report.COUNCIL_GRADES."""
+    folder = tmp_path_factory.mktemp("councils")
+    with duckdb.connect(str(make_councils_db(folder / "councils.duckdb")), read_only=True) as con:
+        page = folder / "report.html"
+        page.write_text(build_report(con, written_in=folder), encoding="utf-8")
+    return page
+
+
+@pytest.fixture
+def table_driver(shared_driver, councils_page):
+    shared_driver.get_log("browser")  # read, and so emptied: what is in it is the last test's
+    shared_driver.get(councils_page.as_uri())
+    return shared_driver
+
+
+@pytest.fixture
+def driver_without_script(tmp_path):
+    chrome = _chrome(tmp_path, script=False)
     try:
         yield chrome
     finally:
@@ -71,12 +115,13 @@ def _save_screenshot(driver, tmp_path: Path, name: str) -> Path:
     return shot
 
 
-def _render(driver, tmp_path: Path, council: str | None) -> None:
-    db = make_small_db(tmp_path / "small.duckdb")
+def _render(driver, tmp_path: Path, council: str | None, make_db=make_small_db) -> Path:
+    db = make_db(tmp_path / "report.duckdb")
     with duckdb.connect(str(db), read_only=True) as con:
         page = tmp_path / "report.html"
-        page.write_text(build_report(con, council), encoding="utf-8")
+        page.write_text(build_report(con, council, written_in=tmp_path), encoding="utf-8")
     driver.get(page.as_uri())
+    return page
 
 
 def _console_errors(driver) -> list[dict]:
@@ -110,6 +155,122 @@ def test_report_of_every_council_renders_in_chromium(driver, tmp_path):
     _render(driver, tmp_path, None)
     link = driver.find_element(By.CSS_SELECTOR, 'a[href="#council-stockton-on-tees"]')
     assert link.text == "Stockton-on-Tees"
-    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart.timeline circle.point")) == 9
     assert _console_errors(driver) == []
     _save_screenshot(driver, tmp_path, "report-all.png")
+
+
+def _names(driver) -> list[str]:
+    """The councils of the table's rows that are shown, top to bottom."""
+    from selenium.webdriver.common.by import By
+
+    return [row.find_element(By.CSS_SELECTOR, "th a").text
+            for row in driver.find_elements(By.CSS_SELECTOR, "#councils-table tbody tr") if row.is_displayed()]
+
+
+def _sort_by(driver, heading: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.XPATH, f'//table[@id="councils-table"]//th/button[normalize-space()="{heading}"]').click()
+
+
+# Clicks on column headings, in turn, and the order of the councils after each (COUNCIL_GRADES:
+# overall Stockton 2, Hartlepool 4, Leeds 3, Kent 1, Surrey 3; care leavers Leeds and Surrey none).
+SORTS = [
+    ([], ["Hartlepool", "Kent", "Leeds", "Stockton-on-Tees", "Surrey"]),
+    (["Local authority"], ["Hartlepool", "Kent", "Leeds", "Stockton-on-Tees", "Surrey"]),
+    (["Local authority", "Local authority"], ["Surrey", "Stockton-on-Tees", "Leeds", "Kent", "Hartlepool"]),
+    (["Overall effectiveness"], ["Kent", "Stockton-on-Tees", "Leeds", "Surrey", "Hartlepool"]),
+    (["Overall effectiveness", "Overall effectiveness"], ["Hartlepool", "Leeds", "Surrey", "Stockton-on-Tees", "Kent"]),
+    # councils with no grade come last whichever way
+    (["Care leavers"], ["Kent", "Hartlepool", "Stockton-on-Tees", "Leeds", "Surrey"]),
+    (["Care leavers", "Care leavers"], ["Hartlepool", "Stockton-on-Tees", "Kent", "Leeds", "Surrey"]),
+    # ties keep the order before: a sort by region keeps the names in order within a region
+    (["Ofsted region"], ["Hartlepool", "Leeds", "Stockton-on-Tees", "Kent", "Surrey"]),
+    (["Inspection date"], ["Stockton-on-Tees", "Hartlepool", "Kent", "Leeds", "Surrey"]),
+]
+
+
+@pytest.mark.parametrize(("clicks", "order"), SORTS)
+def test_the_table_of_every_council_sorts_by_a_heading(table_driver, clicks, order):
+    from selenium.webdriver.common.by import By
+
+    driver = table_driver
+    for heading in clicks:
+        _sort_by(driver, heading)
+    assert _names(driver) == order
+    if clicks:
+        sorted_header = driver.find_element(By.CSS_SELECTOR, "#councils-table th[aria-sort]")
+        assert sorted_header.text.startswith(clicks[-1])
+        assert sorted_header.get_attribute("aria-sort") == ("descending" if len(clicks) % 2 == 0 else "ascending")
+    assert _console_errors(driver) == []
+
+
+# (text typed, region, judgement, grade) -> the councils shown
+FILTERS = [
+    (("kent", "", "overall_effectiveness", ""), ["Kent"]),
+    (("SOUTH", "", "overall_effectiveness", ""), ["Kent", "Surrey"]),
+    (("2025", "", "overall_effectiveness", ""), ["Kent", "Leeds", "Surrey"]),
+    # every word typed must be in the row
+    (("2025 south", "", "overall_effectiveness", ""), ["Kent", "Surrey"]),
+    (("", "North East, Yorkshire and the Humber", "overall_effectiveness", ""), ["Hartlepool", "Leeds", "Stockton-on-Tees"]),
+    (("", "", "overall_effectiveness", "good"), ["Hartlepool", "Leeds", "Surrey"]),
+    (("", "", "overall_effectiveness", "1"), ["Kent"]),
+    (("", "", "care_leavers", "none"), ["Leeds", "Surrey"]),
+    (("", "", "impact_of_leaders", "4"), ["Hartlepool", "Leeds"]),
+    (("", "South East", "overall_effectiveness", "good"), ["Surrey"]),
+    (("", "South East", "care_leavers", "2"), ["Kent"]),
+    (("nowhere", "", "overall_effectiveness", ""), []),
+]
+
+
+@pytest.mark.parametrize(("filters", "shown"), FILTERS)
+def test_the_table_of_every_council_filters(table_driver, filters, shown):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver = table_driver
+    text, region, column, grade = filters
+    controls = driver.find_element(By.CSS_SELECTOR, "form.table-controls")
+    assert controls.is_displayed()
+    controls.find_element(By.CSS_SELECTOR, '[data-filter="text"]').send_keys(text)
+    Select(controls.find_element(By.CSS_SELECTOR, '[data-filter="region"]')).select_by_value(region)
+    Select(controls.find_element(By.CSS_SELECTOR, '[data-filter="column"]')).select_by_value(column)
+    Select(controls.find_element(By.CSS_SELECTOR, '[data-filter="grade"]')).select_by_value(grade)
+    assert _names(driver) == shown
+    status = controls.find_element(By.CSS_SELECTOR, "[data-filter-status]").text
+    assert status == f"Showing {len(shown)} of 5 councils"
+    # a sort keeps the filter
+    _sort_by(driver, "Local authority")
+    _sort_by(driver, "Local authority")
+    assert _names(driver) == shown[::-1]
+    assert _console_errors(driver) == []
+
+
+def test_a_councils_link_shows_its_page_alone(table_driver, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver = table_driver
+    assert not driver.find_element(By.ID, "council-kent").is_displayed()
+    driver.find_element(By.LINK_TEXT, "Kent").click()
+    assert driver.find_element(By.ID, "council-kent").is_displayed()
+    assert not driver.find_element(By.ID, "councils-table").is_displayed()
+    assert not driver.find_element(By.ID, "council-leeds").is_displayed()
+    history = driver.find_elements(By.CSS_SELECTOR, "#council-kent tr[data-inspection-id]")
+    assert len(history) == 1
+    _save_screenshot(driver, tmp_path, "report-all-kent.png")
+    driver.find_element(By.LINK_TEXT, "← Every council").click()
+    assert driver.find_element(By.ID, "councils-table").is_displayed()
+    assert not driver.find_element(By.ID, "council-kent").is_displayed()
+
+
+def test_without_script_the_table_is_whole_and_links_still_work(driver_without_script, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    driver = driver_without_script
+    _render(driver, tmp_path, None, make_councils_db)
+    assert _names(driver) == ["Hartlepool", "Kent", "Leeds", "Stockton-on-Tees", "Surrey"]
+    assert not driver.find_element(By.CSS_SELECTOR, "form.table-controls").is_displayed()
+    assert driver.find_elements(By.CSS_SELECTOR, "th button.sort") == []
+    driver.find_element(By.LINK_TEXT, "Leeds").click()
+    assert driver.find_element(By.ID, "council-leeds").is_displayed()
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#council-leeds tr[data-inspection-id]")) == 2

@@ -10,17 +10,20 @@ import duckdb
 import pytest
 
 from models.vocabulary import score_of_words
-from outputs.report import CouncilView, Distribution, DistributionRow, build_report
+from outputs.report import CouncilView, Distribution, DistributionRow, ReconciliationSummary, build_report
 from outputs.report.charts import score_legend, stacked_bars, timeline, timeline_svg
+from outputs.report.council import (Benchmark, Conflict, CouncilRow, DocumentLink, EvidencePiece, Grade, GradePair,
+                                    HistoryRow, ReconciledRow, Share)
 from outputs.report.queries import Facts, Point, timeline_points
 from outputs.report.render import ENV, join_lines
-from tests.test_report import GENERATED, make_small_db, parse
+from tests.test_report import GENERATED, make_councils_db, make_small_db, parse
 
 SCRIPT = '<script>alert("x")</script>'
 ESCAPED_SCRIPT = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
 # A file name has no "/": markup in one.
 IMG = '<img src=x onerror="alert(1)">.pdf'
 ESCAPED_IMG = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.pdf"
+NASTY_LINK = DocumentLink(f"raw/{IMG}", f'"><b>{SCRIPT}', SCRIPT)
 
 
 def _point(score: int = 3, scale: str = "ofsted_4point", framework: str | None = "sif", label: str | None = None,
@@ -34,16 +37,49 @@ def _macro(template: str, name: str):
     return getattr(ENV.get_template(template).module, name)
 
 
-def _council(name: str, points: list[Point], latest: dict | None = None) -> str:
+LATEST = {"la_area_code": SCRIPT, "local_authority": SCRIPT, "ofsted_region": SCRIPT, "framework": "ilacs",
+          "inspection_type": "ilacs_standard", "inspection_date": "2023-03-06", "inspection_end": "2023-03-17",
+          "publication_date": None, "publication_date_source": None,
+          "overall_effectiveness": "Requires improvement to be good", "impact_of_leaders": "Good",
+          "help_and_protection": "Inadequate", "children_in_care": "Outstanding", "care_leavers": None,
+          "source_document": f"raw/{IMG}", "previous_inspection_date": "2019-05-20",
+          "previous_inspection_type": SCRIPT, "previous_overall_effectiveness": SCRIPT, "change": "same"}
+
+
+def _grade(words: str = SCRIPT, score: int | None = 3) -> Grade:
+    return Grade(SCRIPT, words, score, SCRIPT, SCRIPT, 2, SCRIPT)
+
+
+def _history_row() -> HistoryRow:
+    return HistoryRow(SCRIPT, None, 2016, None, None, None, "pdf_metadata", SCRIPT, SCRIPT, SCRIPT, SCRIPT,
+                      {"overall_effectiveness": _grade()}, [_grade(), _grade(score=None)], "improved", [NASTY_LINK])
+
+
+def _evidence() -> EvidencePiece:
+    return EvidencePiece(SCRIPT, SCRIPT, 2, SCRIPT, SCRIPT, NASTY_LINK, 3, SCRIPT)
+
+
+def _reconciled(status: str = "disagree") -> ReconciledRow:
+    return ReconciledRow(status, SCRIPT, SCRIPT, None, None, None, None, None,
+                         [GradePair(SCRIPT, "Good", SCRIPT, SCRIPT), GradePair(SCRIPT, SCRIPT, SCRIPT, None)],
+                         NASTY_LINK)
+
+
+def _view(name: str = SCRIPT, points: list[Point] | None = None, latest: dict | None = LATEST, **parts) -> CouncilView:
+    points = [_point(label=SCRIPT), _point(year=None, path=IMG)] if points is None else points
     dated = [p for p in points if p.year is not None]
-    view = CouncilView(name, points, latest, timeline=timeline(dated, name) if dated else None)
+    share = Share(1, 3)
+    defaults = dict(
+        latest_document=NASTY_LINK if latest else None,
+        benchmarks=[Benchmark("overall_effectiveness", SCRIPT, SCRIPT, share, share)] if latest else [],
+        history=[_history_row()], conflicts=[Conflict(SCRIPT, SCRIPT, _evidence(), _evidence())],
+        official_edition=SCRIPT, reconciliation=[_reconciled(), _reconciled("only_official")],
+        timeline=timeline(dated, name) if dated else None)
+    return CouncilView(name, points, latest, **(defaults | parts))
+
+
+def _council(view: CouncilView) -> str:
     return str(_macro("_council.html.j2", "council_section")(view))
-
-
-LATEST = {"framework": "ilacs", "inspection_start": "2023-03-06", "inspection_end": "2023-03-17",
-          "published": None, "overall_effectiveness": "Requires improvement to be good",
-          "impact_of_leaders": "Good", "help_and_protection": "Inadequate", "children_in_care": "Outstanding",
-          "care_leavers": None, "source_document": f"raw/{IMG}"}
 
 
 @pytest.fixture(scope="module")
@@ -57,50 +93,62 @@ def con(tmp_path_factory):
 def _page(**context) -> str:
     """The whole page, from a context as build_report makes it, with markup in every text."""
     rows = [{"year": 2016, "framework": SCRIPT, "score": 3, "n": 2}]
-    council = CouncilView(SCRIPT, [_point(label=SCRIPT), _point(year=None, path=IMG)], LATEST,
-                          timeline=timeline([_point(label=SCRIPT)], SCRIPT))
     context = {
         "title": f"Ofsted judgements: {SCRIPT}",
-        "facts": Facts(SCRIPT, datetime(2026, 1, 1, tzinfo=timezone.utc), {SCRIPT: 1}, 1, 2, 1, 2016, 2016),
-        "council": council,
+        "facts": Facts(SCRIPT, datetime(2026, 1, 1, tzinfo=timezone.utc), {SCRIPT: 1}, 1, 1, 2, 1, 2016, 2016),
+        "council": _view(),
         "distribution": Distribution([DistributionRow(2016, SCRIPT, Counter({3: 2}))], stacked_bars(rows),
                                      score_legend()),
         "document_counts": [{"doc_type": SCRIPT, "framework": SCRIPT, "n_documents": 1, "n_without": 1}],
+        "inspection_counts": [{"inspection_type": SCRIPT, "framework": SCRIPT, "n_inspections": 1, "n_graded": 1,
+                               "n_report": 1, "n_letter": 0, "n_restatement": 0}],
         "unjudged": [{"doc_type": SCRIPT, "framework": SCRIPT, "year": 2016, "council": SCRIPT, "path": SCRIPT}],
+        "reconciliation": ReconciliationSummary(SCRIPT, Counter({"agree": 1})),
         "council_rows": [],
-        "council_sections": [],
+        "regions": [],
+        "council_pages": [],
     } | context
     return ENV.get_template("report.html.j2").render(**context)
 
 
 def _every_council_page() -> str:
-    rows = [{"council": SCRIPT, "n_judgements": 1, "n_documents": 1, "first_year": 2016, "last_year": 2016,
-             "latest_overall": SCRIPT, "latest_framework": SCRIPT, "latest_end": SCRIPT}]
-    section = CouncilView(SCRIPT, [_point(label=SCRIPT)], None, level=3,
-                          timeline=timeline([_point(label=SCRIPT)], SCRIPT, compact=True))
-    return _page(council=None, council_rows=rows, council_sections=[section])
+    rows = [CouncilRow(SCRIPT, LATEST, NASTY_LINK), CouncilRow(f"{SCRIPT} 2", None, None)]
+    page = _view(one_of_many=True, level=2,
+                 timeline=timeline([_point(label=SCRIPT)], SCRIPT, compact=True))
+    return _page(council=None, council_rows=rows, regions=[SCRIPT], council_pages=[page])
+
+
+def _without_the_pages_script(html_text: str) -> str:
+    """The page with its own inline script taken out: what is left must hold no script."""
+    return re.sub(r"<script>\n.*?</script>", "", html_text, count=1, flags=re.S)
 
 
 # -- escaping --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("where", "render"), [
-    ("council name in a section", lambda: _council(SCRIPT, [_point()], LATEST)),
-    ("council name with no judgements", lambda: _council(SCRIPT, [])),
-    ("council name, undated judgements only", lambda: _council(SCRIPT, [_point(year=None)])),
-    ("label as written, and in a point's <title>", lambda: _council("Stockton-on-Tees", [_point(label=SCRIPT)])),
-    ("document path, and in a point's <title>", lambda: _council("Stockton-on-Tees", [_point(path=f"raw/{IMG}")])),
-    ("undated judgement's tooltip", lambda: _council("Stockton-on-Tees", [_point(), _point(year=None, label=SCRIPT)])),
-    ("area and doc type", lambda: _council("Stockton-on-Tees", [_point(area=SCRIPT, doc_type=SCRIPT)])),
-    ("source document of the latest inspection", lambda: _council("Stockton-on-Tees", [], LATEST)),
+    ("council name and every part of its page", lambda: _council(_view())),
+    ("council name with no judgements", lambda: _council(_view(points=[], latest=None))),
+    ("council name, undated judgements only", lambda: _council(_view(points=[_point(year=None)]))),
+    ("label as written, and in a point's <title>", lambda: _council(_view("Stockton-on-Tees", [_point(label=SCRIPT)]))),
+    ("document path, and in a point's <title>", lambda: _council(_view("Stockton-on-Tees", [_point(path=f"raw/{IMG}")]))),
+    ("undated judgement's tooltip", lambda: _council(_view("Stockton-on-Tees", [_point(), _point(year=None, label=SCRIPT)]))),
+    ("area and doc type", lambda: _council(_view("Stockton-on-Tees", [_point(area=SCRIPT, doc_type=SCRIPT)]))),
+    ("source document of the latest inspection", lambda: _council(_view("Stockton-on-Tees", []))),
     ("chart title", lambda: str(timeline_svg([_point()], SCRIPT))),
     ("the page of a council", _page),
-    ("the page of every council", _every_council_page),
+    ("the page of every council", lambda: _without_the_pages_script(_every_council_page())),
 ])
 def test_text_is_escaped(where, render):
     html_text = render()
-    assert "<script" not in html_text and "<img" not in html_text, where
+    assert "<script" not in html_text and "<img" not in html_text and "<b>" not in html_text, where
     assert ESCAPED_SCRIPT in html_text or ESCAPED_IMG in html_text, where
     parse(html_text)
+
+
+def test_the_page_of_every_council_has_one_script_its_own():
+    page = _every_council_page()
+    assert page.count("<script") == 1
+    assert "<script>\n" + files("outputs").joinpath("static/report.js").read_text(encoding="utf-8") + "</script>" in page
 
 
 def test_a_points_tooltip_title_is_escaped():
@@ -110,12 +158,15 @@ def test_a_points_tooltip_title_is_escaped():
     assert ESCAPED_SCRIPT in titles[0] and ESCAPED_IMG in titles[0] and "<" not in titles[0]
 
 
-def test_the_page_escapes_every_text():
-    page = _page()
-    assert page.count(ESCAPED_SCRIPT) > 20
-    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+@pytest.mark.parametrize("page", [_page, lambda: _without_the_pages_script(_every_council_page())])
+def test_the_page_escapes_every_text(page):
+    html_text = page()
+    assert html_text.count(ESCAPED_SCRIPT) > 20
+    assert html_text.startswith("<!DOCTYPE html>") and "<script" not in html_text
     # in the tooltips too: every <title> holds text only
-    assert all("<" not in title for title in re.findall(r"<title>(.*?)</title>", page))
+    assert all("<" not in title for title in re.findall(r"<title>(.*?)</title>", html_text))
+    # and a link's address is an attribute's text, never markup
+    assert '<a class="document" href="&quot;&gt;&lt;b&gt;' in html_text
 
 
 # -- the CSS ---------------------------------------------------------------------------------
@@ -127,6 +178,13 @@ def test_the_css_is_inlined_from_the_static_file(con):
         styles = re.findall(r"<style>(.*?)</style>", page, re.S)
         assert styles == ["\n" + css]
         assert "<link rel=\"stylesheet\"" not in page
+
+
+def test_the_script_is_inlined_from_the_static_file(tmp_path):
+    script = files("outputs").joinpath("static/report.js").read_text(encoding="utf-8")
+    with duckdb.connect(str(make_councils_db(tmp_path / "councils.duckdb")), read_only=True) as councils:
+        page = build_report(councils)
+    assert re.findall(r"<script>(.*?)</script>", page, re.S) == ["\n" + script]
 
 
 # -- grade cells -----------------------------------------------------------------------------
@@ -160,12 +218,17 @@ def test_a_timeline_judgement_is_shaded_by_its_score(point, cell):
     assert table.count(cell) == 1
 
 
-def test_the_latest_inspection_row_is_shaded_from_the_views_words():
-    table = _council("Stockton-on-Tees", [], LATEST)
+def test_the_latest_inspection_is_shaded_from_the_views_words():
+    view = _view("Stockton-on-Tees", [], LATEST, benchmarks=[
+        Benchmark(column, column, LATEST[column], Share(0, 0), Share(0, 0))
+        for column in ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care",
+                       "care_leavers")])
+    table = re.search(r'<table class="benchmarks">.*?</table>', _council(view), re.S).group(0)
     for column in ("overall_effectiveness", "impact_of_leaders", "help_and_protection", "children_in_care"):
         words = LATEST[column]
         assert f'<td class="grade-{score_of_words(words)}">{words}</td>' in table
-    assert "<td>—</td>" in table  # care leavers not judged, and no publication date
+    assert "<td>not judged</td>" in table  # care leavers
+    assert table.count('<span class="muted">no council judged</span>') == 10
 
 
 # -- the page is one line of HTML --------------------------------------------------------------

@@ -1,55 +1,33 @@
-"""A self-contained HTML report of the database: timelines, latest inspections and coverage.
+"""A self-contained HTML report of the database: a council's inspections, every council's latest
+inspection, and the whole database's grades and coverage.
 
 ``build_report(con)`` returns one HTML page that needs no network to view: the CSS of
-``outputs/static/report.css`` is inlined, charts are inline SVG (tooltips are SVG ``<title>``
-elements), and there is no script. It only reads (``outputs.report.queries``), so a read-only
-connection is enough. The page is rendered from the Jinja2 templates of ``outputs/templates``,
-which escape every piece of text from the database.
+``outputs/static/report.css`` and the script of ``outputs/static/report.js`` (which sorts and
+filters the table of every council; the page reads the same without it) are inlined, charts are
+inline SVG (tooltips are SVG ``<title>`` elements), and links go only to places in the page and,
+relatively, to the documents' own files. It only reads (``outputs.report.queries``), so a
+read-only connection is enough. The page is rendered from the Jinja2 templates of
+``outputs/templates``, which escape every piece of text from the database.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 
 from models.councils import UnknownCouncil, resolve_council
 from models.vocabulary import SCORE_NAMES
 from outputs.report import queries
-from outputs.report.charts import (LegendItem, StackedBars, Timeline, framework_legend, score_legend, stacked_bars,
-                                   timeline)
-from outputs.report.queries import Point
+from outputs.report.charts import LegendItem, StackedBars, score_legend, stacked_bars
+from outputs.report.council import CouncilView, council_rows, council_view, regions, report_context
 from outputs.report.render import ENV
 
-__all__ = ["UnknownCouncil", "build_report"]
+__all__ = ["CouncilView", "UnknownCouncil", "build_report"]
 
 SCORES = (1, 2, 3, 4)  # the order of a table's score columns: worst first
-
-
-@dataclass(frozen=True, slots=True)
-class CouncilView:
-    """What a council's section shows."""
-
-    name: str
-    points: list[Point]
-    latest: dict | None  # its row of the latest_inspection view
-    level: int = 2  # of its heading
-    timeline: Timeline | None = None  # None when no judgement is dated
-    legend: list[LegendItem] = field(default_factory=list)
-
-    @property
-    def undated(self) -> list[Point]:
-        return [p for p in self.points if p.year is None]
-
-
-def council_view(con: duckdb.DuckDBPyConnection, council: str, compact: bool = False, level: int = 2) -> CouncilView:
-    points = queries.timeline_points(con, council)
-    dated = [p for p in points if p.year is not None]
-    return CouncilView(council, points, queries.latest_inspection(con, council), level,
-                       timeline(dated, council, compact) if dated else None,
-                       framework_legend(p.framework for p in dated))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,23 +64,42 @@ def distribution(con: duckdb.DuckDBPyConnection) -> Distribution:
     return Distribution(table, stacked_bars(rows) if rows else None, score_legend())
 
 
-def build_report(con: duckdb.DuckDBPyConnection, council: str | None = None, *,
-                 generated_at: datetime | None = None) -> str:
-    """The HTML report: one council's timeline and latest inspection, or every council's.
+@dataclass(frozen=True, slots=True)
+class ReconciliationSummary:
+    """How Ofsted's table and our inspections compare, over the whole database."""
 
-    Raises ``UnknownCouncil`` (with close names) when ``council`` matches no register name or alias.
+    edition: date  # of Ofsted's table
+    counts: Counter  # status -> rows
+
+
+def build_report(con: duckdb.DuckDBPyConnection, council: str | None = None, *,
+                 generated_at: datetime | None = None, written_in: Path | None = None) -> str:
+    """The HTML report: one council's page, or every council's latest inspection in one table with
+    each council's page in the same file.
+
+    Links to documents are relative to ``written_in``, the folder the page is written to (default:
+    the current folder). Raises ``UnknownCouncil`` (with close names) when ``council`` matches no
+    register name or alias.
     """
     resolved = resolve_council(con, council) if council is not None else None
     title = (f"Ofsted judgements: {resolved}" if resolved
              else "Ofsted judgements on councils' children's services")
-    rows: Sequence[dict] = [] if resolved else queries.councils_with_judgements(con)
+    context = report_context(con, written_in if written_in is not None else Path.cwd())
+    names = [] if resolved else queries.councils_with_inspections(con)
+    summary = None
+    if context.official_edition is not None:
+        summary = ReconciliationSummary(context.official_edition, Counter(
+            row.get("status") for rows in context.reconciliation.values() for row in rows))
     return ENV.get_template("report.html.j2").render(
         title=title,
         facts=queries.header_facts(con, generated_at),
-        council=council_view(con, resolved) if resolved else None,
+        council=council_view(con, resolved, context) if resolved else None,
         distribution=distribution(con),
         document_counts=queries.document_counts(con),
+        inspection_counts=queries.inspection_counts(con),
         unjudged=queries.unjudged_documents(con),
-        council_rows=rows,
-        council_sections=[council_view(con, r["council"], compact=True, level=3) for r in rows],
+        reconciliation=summary,
+        council_rows=council_rows(names, context.everyone, context.links),
+        regions=regions(context.everyone),
+        council_pages=[council_view(con, name, context, compact=True, level=2, one_of_many=True) for name in names],
     )

@@ -1,10 +1,10 @@
 """The Jinja2 environment the report is rendered with, built once: templates from
-``outputs/templates``, the CSS from ``outputs/static``.
+``outputs/templates``, the CSS and the script from ``outputs/static``.
 
 Every value a template prints is escaped: autoescape is on, and ``_escaped`` escapes it first with
 ``html.escape``, quotes included (``&quot;``, ``&#x27;``, the entities the page has always had), so
 text from the database can open no element or attribute. Only markup made by the templates
-themselves, and the CSS, is printed as it is.
+themselves, the CSS and the script are printed as they are.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
 from models.vocabulary import OUTCOME_COLUMNS, SCORE_NAMES, area_name, score_of_words
-from outputs.report.queries import framework_name
+from outputs.report.queries import framework_name, inspection_type_name
 
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 
@@ -68,8 +68,19 @@ def css() -> Markup:
     return Markup(files("outputs").joinpath("static/report.css").read_text(encoding="utf-8"))
 
 
+@cache
+def js() -> Markup:
+    """The report's script, to be inlined in its ``<script>`` element (which the text "</script"
+    would close early, so it may not hold it)."""
+    text = files("outputs").joinpath("static/report.js").read_text(encoding="utf-8")
+    if "</script" in text.lower():
+        raise ValueError("outputs/static/report.js holds '</script', which would end its element in the page")
+    return Markup(text)
+
+
 ENV = Environment(loader=PackageLoader("outputs", "templates"), autoescape=True, finalize=_escaped,
                   extensions=[JoinLines], undefined=StrictUndefined)
-ENV.filters.update(framework_name=framework_name, area_name=area_name, anchor=anchor, filename=filename)
+ENV.filters.update(framework_name=framework_name, area_name=area_name, anchor=anchor, filename=filename,
+                   inspection_type_name=inspection_type_name)
 ENV.globals.update(score_of_words=score_of_words, OUTCOME_COLUMNS=OUTCOME_COLUMNS, SCORE_NAMES=SCORE_NAMES,
-                   css=css)
+                   css=css, js=js)
