@@ -182,11 +182,21 @@ def core(text: str) -> str:
 
 
 def _variants(form: str) -> list[str]:
-    """Written variants searched for: as written, and in capitals (headings, address blocks)."""
+    """Written variants searched for: as written, in capitals (headings, address blocks), and
+    with every word capitalised as titles print it ("Kingston Upon Hull", "Stockton-On-Tees",
+    "Redcar And Cleveland": Ofsted's own table and report titles write them so; without it,
+    "Kingston Upon Hull" was read as "Kingston", which is Kingston upon Thames)."""
     variants = [form]
     if form not in _NO_UPPER_VARIANT and len(form) >= 4 and form.upper() != form:
         variants.append(form.upper())
+    titled = _TITLE_WORD_RE.sub(lambda m: m.group(0).upper(), form)
+    if titled != form:
+        variants.append(titled)
     return variants
+
+
+# The first letter of a lower-case word (after a space or a hyphen).
+_TITLE_WORD_RE = re.compile(r"(?<=[\s-])[a-z]")
 
 
 def _token(char: str) -> str:

@@ -104,6 +104,9 @@ def test_successors_and_predecessors(register):
         ("Leeds and Bradford; LEEDS", ["Leeds", "Bradford", "LEEDS"]),
         ("Richmond-upon-Thames and the City of London", ["Richmond-upon-Thames", "City of London"]),
         ("children in Reading and Bury", ["Reading", "Bury"]),
+        # titles capitalise every word: the whole name, not the "Kingston" of Kingston upon Thames
+        ("Inspection of Kingston Upon Hull local authority children’s services", ["Kingston Upon Hull"]),
+        ("Stockton-On-Tees and Redcar And Cleveland", ["Stockton-On-Tees", "Redcar And Cleveland"]),
     ],
 )
 def test_find_in_text_good(register, text, expected):
