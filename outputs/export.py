@@ -35,6 +35,8 @@ EXPORTED_VIEWS: dict[str, tuple[str, ...]] = {
     "latest_inspection": ("framework",),
     "judgement_timeline": ("framework", "year"),
     "section_text": ("framework", "year"),
+    "inspections": ("framework", "year"),
+    "judgement_conflicts": ("framework",),
 }
 # view -> the order its rows are written in: the same database always exports the same files
 # (DuckDB's parallel scans return a view's rows in any order).
@@ -43,6 +45,8 @@ EXPORT_ORDER: dict[str, str] = {
     "judgement_timeline": "council NULLS LAST, year NULLS LAST, framework NULLS LAST, inspection_id NULLS LAST, area, "
                           "path, page NULLS LAST, score, label, text",
     "section_text": "path, section_no",
+    "inspections": "inspection_id",
+    "judgement_conflicts": "inspection_id, area, other_document, other_page NULLS LAST, other_text",
 }
 EXPORT_MARKER = ".ofsted-export"
 FORMATS = ("csv", "parquet", "xlsx")

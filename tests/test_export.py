@@ -363,7 +363,8 @@ def test_the_export_command_lists_every_file_it_wrote(sample_db, tmp_path):
     out = tmp_path / "x"
     assert result.stdout.splitlines() == [
         f"{view:<20}{rows:>8} rows  {out}/csv/{view}.csv  {out}/parquet/{view}/  {out}/xlsx/{view}.xlsx"
-        for view, rows in (("latest_inspection", 153), ("judgement_timeline", 28), ("section_text", 73))]
+        for view, rows in (("latest_inspection", 153), ("judgement_timeline", 28), ("section_text", 73),
+                              ("inspections", 7), ("judgement_conflicts", 0))]
 
 
 def test_every_export_writes_its_rows_in_one_order(exported):
