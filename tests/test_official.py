@@ -482,3 +482,13 @@ def test_the_reconciliation_view_is_made_with_the_others(reconciled_db):
     with Store(reconciled_db, read_only=True) as store:
         statuses = dict(store.con.execute("SELECT status, count(*) FROM reconciliation GROUP BY status").fetchall())
     assert statuses == {"agree": 2, "disagree": 1, "only_ours": 1, "only_official": 1}
+
+
+def test_the_quality_check_names_each_disagreement_with_ofsteds_table(reconciled_db):
+    from models.quality import measure
+
+    with Store(reconciled_db, read_only=True) as store:
+        [check] = [c for c in measure(store.con) if c.check_name == "official_disagreements"]
+    assert (check.value, check.status) == (1, "fail")
+    assert check.detail == ("1: Stockton-on-Tees stockton/2019 children_in_care: ours Good, "
+                            "official Requires improvement to be good")
