@@ -386,11 +386,13 @@ def report(
     db: Annotated[Optional[Path], typer.Option("--db", help="DuckDB file (read through its snapshot).",
                                                show_default=_default("db_path"))] = None,
 ):
-    """Write a self-contained HTML report: timelines, latest inspection, grades and coverage."""
+    """Write a self-contained HTML report: a council's latest inspection against its region and
+    England, its inspections and the evidence; or every council in one sortable table."""
     from outputs.report import build_report
 
     with _open_read_only(db) as store:
-        page = build_report(store.con, council)  # UnknownCouncil: explained
+        # links to documents are relative to where the page is written
+        page = build_report(store.con, council, written_in=output.resolve().parent)  # UnknownCouncil: explained
     output.write_text(page, encoding="utf-8")
     stderr.print(f"wrote {output}", highlight=False, markup=False)
 
