@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from extractors.machine import usable_cores
 from models.errors import EXIT_DATABASE_LOCKED, EXIT_DATABASE_UNUSABLE, EXIT_NO_DOCUMENTS, EXIT_USAGE, OfstedError
 from models.paths import default_export_dir
 from models.vocabulary import FRAMEWORKS
@@ -48,7 +49,10 @@ class ExitCode(IntEnum):
 
 def _default(name: str) -> str:
     """A setting's default and its environment variable, shown by --help as the default."""
-    return f"{Settings.model_fields[name].default}, or OFSTED_{name.upper()}"
+    field = Settings.model_fields[name]
+    if field.default_factory is usable_cores:
+        return f"the usable cores, {usable_cores()} here, or OFSTED_{name.upper()}"
+    return f"{field.default}, or OFSTED_{name.upper()}"
 
 
 def _default_exports() -> Path:
@@ -130,7 +134,8 @@ def _find_inputs(paths: list[Path], *, list_skipped: bool = True):
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively for .txt and .pdf).")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per document (the contract).")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes.",
+                                                   show_default=_default("workers"))] = None,
     ocr: Annotated[bool, typer.Option("--ocr/--no-ocr", help="OCR pages with no text layer.")] = True,
 ):
     """Extract documents and print the results; writes nothing, needs no server.
@@ -145,8 +150,9 @@ def extract(
     failed = 0
     with progress_bar() as progress:
         task = progress.add_task("extracting", total=inputs.n_documents)
-        results = extract_paths([f.path for f in inputs.files], workers=workers, ocr=ocr,
-                                limits=get_settings().limits())
+        settings = get_settings()
+        results = extract_paths([f.path for f in inputs.files], workers=workers or settings.workers, ocr=ocr,
+                                limits=settings.limits())
         for result in [*unusable, *results]:
             failed += bool(result.error)
             emit(json.dumps(result.to_json(), ensure_ascii=False) if jsonl else _summary_line(result))

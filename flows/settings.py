@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.limits import Limits
+from extractors.machine import usable_cores
 from models.paths import default_export_dir
 
 _LIMITS = Limits()  # the defaults
@@ -47,7 +48,9 @@ class Settings(BaseSettings):
                                                       "CSV and Excel of the views (default: <database name>-exports/ "
                                                       "beside the database)")
     batch_size: int = Field(20, ge=1, description="documents per extraction task")
-    workers: int = Field(1, ge=1, description="worker processes (or Dask workers) for extraction")
+    workers: int = Field(default_factory=usable_cores, ge=1,
+                         description="worker processes (or Dask workers) for extraction (default: the cores this "
+                                     "process may use, its CPU affinity and container quota)")
     task_runner: Literal["local", "dask"] = Field(
         "local", description="local: batches on threads, documents in worker processes; dask: a Dask cluster")
     dask_address: str | None = Field(None, description="address of an existing Dask scheduler (tcp://host:8786)")

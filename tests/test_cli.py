@@ -90,6 +90,7 @@ def test_every_error_of_the_project_exits_with_a_documented_code():
 
 def test_a_runs_parameters_are_those_given_then_the_settings(tmp_path, monkeypatch):
     from extractors.limits import Limits
+    from extractors.machine import usable_cores
     from flows.settings import RunParameters, Settings
 
     for name in list(os.environ):
@@ -98,7 +99,7 @@ def test_a_runs_parameters_are_those_given_then_the_settings(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)  # no .env
     assert Settings().run_parameters() == RunParameters(
         raw_dir="data/raw", db_path="data/processed/ofsted.duckdb", export_dir="data/processed/ofsted-exports",
-        batch_size=20, ocr=True, workers=1, lock_wait_seconds=0, limits=Limits())
+        batch_size=20, ocr=True, workers=usable_cores(), lock_wait_seconds=0, limits=Limits())
     monkeypatch.setenv("OFSTED_DB_PATH", "/srv/2024.duckdb")
     monkeypatch.setenv("OFSTED_BATCH_SIZE", "5")
     monkeypatch.setenv("OFSTED_OCR", "false")
