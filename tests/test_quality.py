@@ -217,7 +217,8 @@ def test_check_quality_stores_one_row_per_check_per_run(store):
         ("heading_grade_disagreements", "inspection_report", "ok"),
         ("judgement_coverage", "annual_rating", "warn"),
         ("judgements_of_another_council", "ofsted_documents", "ok"),
-        ("report_grade_conflicts", "all", "ok"),
+        # doc1 and doc2 are two letters of Stockton's 2009 rating, grading it 3 and 5
+        ("report_grade_conflicts", "all", "fail"),
         # doc3 is a rating letter with no judgement
         ("reports_typed_otherwise", "all", "ok"),
         ("reports_without_judgements", "all", "fail"),
