@@ -173,6 +173,9 @@ VIEWS: dict[str, str] = {
                  WHEN g.overall_score = pg.overall_score THEN 'same' END AS change,
             la.gss_code,
             la.region,
+            -- the council inspected: a predecessor's name where the latest inspection is of the
+            -- council this one replaced (Northamptonshire's for North Northamptonshire)
+            coalesce(inspected.name, cur.local_authority) AS inspected_council,
             cur.framework,
             cur.year,
             cur.inspection_id,
@@ -183,6 +186,7 @@ VIEWS: dict[str, str] = {
         LEFT JOIN grades g ON g.inspection_id = cur.inspection_id
         LEFT JOIN grades pg ON pg.inspection_id = prev.inspection_id
         LEFT JOIN documents report ON report.doc_id = cur.report_doc_id
+        LEFT JOIN local_authorities inspected ON inspected.gss_code = cur.la_gss_code
         WHERE la.valid_to IS NULL
     """,
     # Each section's text is cut from its document first, so the whole document text goes no

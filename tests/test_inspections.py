@@ -122,9 +122,9 @@ def test_a_predecessor_councils_grade_does_not_beat_the_reports_table(store):
         ("E06000063/ilacs_standard/2024-06-03", "report", 1),
         ("E10000006/ilacs/2022", "restatement", 1),
     ]
-    [latest] = rows(store, "SELECT local_authority, overall_effectiveness, inspection_type FROM latest_inspection "
-                           "WHERE gss_code = 'E06000063'")
-    assert latest == ("Cumberland", "Good", "ilacs_standard")
+    [latest] = rows(store, "SELECT local_authority, overall_effectiveness, inspection_type, inspected_council "
+                           "FROM latest_inspection WHERE gss_code = 'E06000063'")
+    assert latest == ("Cumberland", "Good", "ilacs_standard", "Cumberland")
 
 
 def test_a_reports_table_is_chosen_over_its_prose_and_the_conflict_is_shown(store):
@@ -248,3 +248,15 @@ def test_writing_documents_keeps_the_inspections_current(store):
     assert rows(store, "SELECT inspection_id, chosen FROM judgements") == [("E06000004/ilacs_standard/2023-03-06", True)]
     store.remove_documents(["raw/report.pdf"])
     assert rows(store, "SELECT count(*) FROM inspections") == [(0,)]
+
+
+def test_a_successor_not_yet_inspected_shows_its_predecessors_inspection_as_such(store):
+    """Until Cumberland's first inspection, its latest is Cumbria's, named as Cumbria's."""
+    store.load_register()
+    store.write_documents([doc("cumbria.pdf", [grade("overall", "Requires improvement to be good", 2, council=CUMBRIA,
+                                                     year=2022)], council=CUMBRIA, year=2022, start="2022-05-09",
+                               end="2022-05-20")])
+    assert rows(store, "SELECT local_authority, inspected_council, overall_effectiveness FROM latest_inspection "
+                       "WHERE gss_code IN ('E06000063', 'E06000064') ORDER BY 1") == [
+        ("Cumberland", "Cumbria", "Requires improvement to be good"),
+        ("Westmorland and Furness", "Cumbria", "Requires improvement to be good")]
